@@ -1,0 +1,3 @@
+"""DeepComposer Desktop: play a melody, generate accompaniment offline, listen, judge, export."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from deepcomposer_desktop.cli import main
+
+raise SystemExit(main())

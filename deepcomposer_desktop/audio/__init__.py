@@ -1,0 +1,1 @@
+"""Sound: the built-in SoundFont synth, audio output and WAV rendering. No Qt."""

@@ -1,0 +1,1 @@
+"""The ONNX generator: load a model directory, validate it, run it. onnxruntime + numpy."""

@@ -1,0 +1,1 @@
+"""Live MIDI: ports, recording, playback scheduling. No Qt."""
