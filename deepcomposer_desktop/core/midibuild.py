@@ -123,8 +123,8 @@ def _make_tracks(raw: RawMidi, parts: list[tuple[int, int, str, list[Note]]]) ->
     own = [_settings_index(chunk) for chunk in raw.tracks]
     anywhere: _Settings = defaultdict(list)
     for index in own:
-        for what, events in index.items():
-            anywhere[what].extend(events)
+        for setting, events in index.items():
+            anywhere[setting].extend(events)
     for events in anywhere.values():
         events.sort(key=lambda e: e[0])
     tracks: list[Track] = []

@@ -40,7 +40,7 @@ def assign_channels(tracks: tuple[Track, ...]) -> list[int]:
     used: set[int] = set()
     for i, track in enumerate(tracks):
         wanted = track.channel
-        if not track.is_drum and wanted not in (None, DRUM_CHANNEL, *used):
+        if not track.is_drum and wanted is not None and wanted not in (DRUM_CHANNEL, *used):
             result[i] = wanted
             used.add(wanted)
     free = [c for c in range(16) if c != DRUM_CHANNEL and c not in used]
