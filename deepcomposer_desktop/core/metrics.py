@@ -26,9 +26,10 @@ is "empty" if no note of the track sounds in any of its steps.
     is compared with the melody note ``m`` (the melody's highest sounding pitch at that step):
     consonant if ``abs(p - m) % 12`` is 0 (unison/octave), 3 or 4 (thirds), 7 (fifth) or 8 or
     9 (sixths). The value is consonant note-steps / note-steps; None for the melody itself,
-    without a melody, or when the two never sound together.
+    for drum tracks (their "pitches" are instruments), without a melody, or when the two
+    never sound together.
 
-Drum tracks get the same numbers for uniformity, though pitch-based ones mean little there.
+Drum tracks get the other numbers for uniformity, though pitch-based ones mean little there.
 """
 
 from dataclasses import replace
@@ -79,7 +80,8 @@ def track_metrics(
     frames = _frames(composition, track_index, steps_per_beat)
     melody_index = composition.melody_index
     melody = None
-    if melody_index is not None and melody_index != track_index and composition.tracks:
+    track = composition.tracks[track_index]
+    if melody_index is not None and melody_index != track_index and not track.is_drum:
         melody = _frames(composition, melody_index, steps_per_beat)
     return _metrics(composition, track_index, frames, melody, key, steps_per_beat)
 
