@@ -8,6 +8,7 @@ reports back through signals on the GUI thread.
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -29,6 +30,9 @@ from deepcomposer_desktop.core.errors import CompositionError, DeepComposerError
 from deepcomposer_desktop.core.midifile import composition_to_bytes, write_midi
 
 log = logging.getLogger(__name__)
+
+# Signal objects of exports still running: Qt needs them alive until the task reports.
+_IN_FLIGHT: set["WavExportSignals"] = set()
 
 MIDI_MIME_TYPE = "audio/midi"
 
@@ -117,12 +121,26 @@ def start_wav_export(
     path: str | Path,
     *,
     soundfont: str | Path | None = None,
+    on_finished: Callable[[str], None] | None = None,
+    on_failed: Callable[[str], None] | None = None,
     pool: QThreadPool | None = None,
 ) -> WavExportSignals:
-    """Queue a WAV export; connect to the returned ``finished``/``failed`` signals."""
+    """Queue a WAV export; ``on_finished(path)`` / ``on_failed(message)`` run on the GUI thread.
+
+    The callbacks are connected before the task starts, so a fast failure is never missed;
+    the returned signals object stays alive until the task has reported.
+    """
     task = WavExportTask(composition, path, soundfont=soundfont)
+    signals = task.signals
+    if on_finished is not None:
+        signals.finished.connect(on_finished)
+    if on_failed is not None:
+        signals.failed.connect(on_failed)
+    _IN_FLIGHT.add(signals)
+    signals.finished.connect(lambda _path: _IN_FLIGHT.discard(signals))
+    signals.failed.connect(lambda _message: _IN_FLIGHT.discard(signals))
     (pool or QThreadPool.globalInstance()).start(task)
-    return task.signals
+    return signals
 
 
 def drag_file_name(composition: Composition) -> str:

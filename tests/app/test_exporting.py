@@ -58,14 +58,22 @@ def test_export_wav_renders_stereo_audio(tmp_path: Path) -> None:
 @pytest.mark.integration
 def test_wav_export_runs_in_the_thread_pool_and_reports(qtbot, tmp_path: Path) -> None:
     pool = QThreadPool()
-    signals = start_wav_export(_piece(), tmp_path / "out.wav", pool=pool)
-    with qtbot.waitSignal(signals.finished, timeout=30_000) as done:
-        pass
-    assert Path(done.args[0]).stat().st_size > 44
-    bad = start_wav_export(_piece(), tmp_path / "b.wav", soundfont=tmp_path / "nope.sf2", pool=pool)
-    with qtbot.waitSignal(bad.failed, timeout=30_000) as failure:
-        pass
-    assert "nope.sf2" in failure.args[0]
+    done: list[str] = []
+    failures: list[str] = []
+    start_wav_export(_piece(), tmp_path / "out.wav", on_finished=done.append, pool=pool)
+    start_wav_export(
+        _piece(),
+        tmp_path / "b.wav",
+        soundfont=tmp_path / "nope.sf2",
+        on_finished=done.append,
+        on_failed=failures.append,
+        pool=pool,
+    )
+    qtbot.waitUntil(lambda: len(done) + len(failures) == 2, timeout=30_000)
+    assert done == [str(tmp_path / "out.wav")]
+    assert Path(done[0]).stat().st_size > 44
+    [message] = failures
+    assert "nope.sf2" in message and "\n" not in message
     assert not (tmp_path / "b.wav").exists()
 
 
