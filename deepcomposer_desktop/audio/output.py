@@ -55,7 +55,7 @@ def default_output_device() -> str | None:
     try:
         sd = _sounddevice()
         info = sd.query_devices(kind="output")
-    except (AudioError, ValueError, Exception):  # noqa: BLE001 - PortAudioError, no device
+    except Exception:  # AudioError, PortAudioError, or ValueError when there is no device
         return None
     if not info or info.get("max_output_channels", 0) < 1:
         return None

@@ -278,9 +278,14 @@ class Synth:
             self._fs.all_notes_off(channel)
 
     def reset(self) -> None:
-        """GM defaults: piano everywhere, drums on channel 10, volume 100, centre pan."""
+        """GM defaults: piano everywhere, drums on channel 10, volume 100, centre pan, gain 1.
+
+        Channels keep their SoundFont binding. Up to 63 frames rendered before the reset may
+        still come out first: FluidSynth renders in blocks of 64 frames.
+        """
         for channel in range(CHANNELS):
             self._bank[channel] = DRUM_BANK if channel == DRUM_CHANNEL else 0
+            self._gain[channel] = 1.0
             self._fs.cc(channel, 121, 0)
             self._fs.all_sounds_off(channel)
             self._select(channel, 0)

@@ -32,7 +32,8 @@ def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int) -> None:
     path = Path(path)
     partial = path.with_name(path.name + ".part")
     try:
-        with wave.open(str(partial), "wb") as handle:
+        # open the file ourselves: wave.open(path) leaks a half-built writer when it fails
+        with partial.open("wb") as raw, wave.open(raw, "wb") as handle:
             handle.setnchannels(audio.shape[1])
             handle.setsampwidth(2)
             handle.setframerate(int(sample_rate))
