@@ -68,18 +68,22 @@ def quantize(
 
 
 def _quantize_note(note: Note, steps_per_beat: int, strength: float, ends: bool) -> Note:
-    grid_start = round(note.start_beat * steps_per_beat) / steps_per_beat
-    start = _towards(note.start_beat, grid_start, strength)
+    if strength <= 0.0:
+        return note
+    start_step = round(note.start_beat * steps_per_beat)
+    end_step = max(round(note.end_beat * steps_per_beat), start_step + 1)
+    if strength >= 1.0:  # exact grid values, free of float noise
+        start = start_step / steps_per_beat
+        if not ends:
+            return replace(note, start_beat=start)
+        return replace(
+            note, start_beat=start, duration_beats=(end_step - start_step) / steps_per_beat
+        )
+    start = note.start_beat + strength * (start_step / steps_per_beat - note.start_beat)
     if not ends:
         return replace(note, start_beat=start)
-    grid_end = round(note.end_beat * steps_per_beat) / steps_per_beat
-    grid_end = max(grid_end, grid_start + 1 / steps_per_beat)
-    end = _towards(note.end_beat, grid_end, strength)
+    end = note.end_beat + strength * (end_step / steps_per_beat - note.end_beat)
     return replace(note, start_beat=start, duration_beats=end - start)
-
-
-def _towards(value: float, target: float, strength: float) -> float:
-    return target if strength >= 1.0 else value + strength * (target - value)
 
 
 @overload
