@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from deepcomposer_desktop.core.composition import Composition
+from deepcomposer_desktop.core.errors import DeepComposerError
 from deepcomposer_desktop.core.key import Key
 from deepcomposer_desktop.core.track import Track
 from deepcomposer_desktop.training.evaluation.counterpoint import (
@@ -143,11 +144,17 @@ def evaluate_model(
     rows, outputs = [], []
     same_seed = diversity = clock_kept = melody_kept = 0.0
     similarities = []
+    failed: list[str] = []
     for melody in melodies:
         source = melody.composition
-        first = harmonizer.generate(source, seed=seeds[0], variations=1)[0]
-        again = harmonizer.generate(source, seed=seeds[0], variations=1)[0]
-        other = harmonizer.generate(source, seed=seeds[1], variations=1)[0]
+        try:
+            first = harmonizer.generate(source, seed=seeds[0], variations=1)[0]
+            again = harmonizer.generate(source, seed=seeds[0], variations=1)[0]
+            other = harmonizer.generate(source, seed=seeds[1], variations=1)[0]
+        except DeepComposerError as err:  # a finding about the model, not a reason to stop
+            log.warning("%s failed on %s: %s", type(harmonizer).__name__, melody.name, err)
+            failed.append(f"{melody.name}: {err}")
+            continue
         outputs.append(first)
         rows.append(accompaniment_metrics(first, melody_key(source)))
         same_seed += _same_notes(first, again)
@@ -157,9 +164,11 @@ def evaluate_model(
         melody_kept += kept
         if melody.reference is not None:
             similarities.append(bach_similarity(first, melody.reference))
-    n = max(len(melodies), 1)
+    n = max(len(outputs), 1)
     result: dict[str, Any] = {
         "melodies": len(melodies),
+        "failed_melodies": len(failed),
+        "failures": failed,
         "tracks": _mean_tracks(rows),
         "determinism": same_seed / n,
         "seed_diversity": diversity / n,

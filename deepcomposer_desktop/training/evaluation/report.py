@@ -82,6 +82,7 @@ def _bounds() -> list[Bound]:
             ),
         ]
     rows += [
+        Bound("melodies it failed on", "= 0", ("failed_melodies",), _at_most(0)),
         Bound("same seed, same notes", "= 1", ("determinism",), _at_least(1.0)),
         Bound("seed diversity (note-steps)", "≥ 0.20", ("seed_diversity",), _at_least(0.20)),
         Bound("keeps tempo and meter", "= 1", ("keeps_tempo_and_meter",), _at_least(1.0)),

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from deepcomposer_desktop.core.composition import Composition
+from deepcomposer_desktop.core.errors import CompositionError
 from deepcomposer_desktop.core.midifile import write_midi
 from deepcomposer_desktop.core.note import Note
 from deepcomposer_desktop.core.timing import TempoChange, TimeSignature
@@ -109,6 +110,23 @@ def test_a_model_that_changes_the_tempo_is_caught() -> None:
     result = evaluate_model(TempoChanger(), [Melody("scale", tune(SCALE))])
     assert result["keeps_tempo_and_meter"] == 0.0
     assert result["keeps_melody"] == 1.0
+
+
+class Refuser:
+    def generate(self, composition: Composition, *, seed: int, variations: int = 1) -> list:
+        if composition.time_signature.numerator == 3:
+            raise CompositionError("no waltzes")
+        return [harmonize_rule_based(composition)] * variations
+
+
+def test_a_melody_the_model_refuses_is_counted_not_fatal() -> None:
+    melodies = [Melody("scale", tune(SCALE)), Melody("waltz", tune(SCALE[:12], numerator=3))]
+    result = evaluate_model(Refuser(), melodies)
+    assert result["failed_melodies"] == 1
+    assert result["failures"] == ["waltz: no waltzes"]
+    assert result["keeps_melody"] == 1.0  # judged over the melodies it did harmonize
+    records = {r["measure"]: r for r in judge_set(None, None, {"r": result})}
+    assert records["melodies it failed on"]["pass"]["r"] is False
 
 
 def test_real_values_come_from_the_reference_parts() -> None:
