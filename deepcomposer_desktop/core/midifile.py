@@ -2,8 +2,9 @@
 
 Reading is strict and bounded (``midiread``: sizes checked before use, at most 64 MB, 1024
 tracks, 4 million events) and then lenient about musical details (``midibuild``: how events
-become notes and tracks). Writing produces type-1 files (``midiwrite``). Every failure is a
-``MidiFileError`` or ``OutputFileError`` with a one-line message.
+become notes and tracks). Writing produces type-1 files (``midiwrite``, our own encoder;
+``composition_to_midi`` hands them to mido). Every failure is a ``MidiFileError`` or
+``OutputFileError`` with a one-line message.
 """
 
 import io
@@ -11,11 +12,13 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+import mido
+
 from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.errors import CompositionError, MidiFileError, OutputFileError
 from deepcomposer_desktop.core.midibuild import build_composition, choose_melody_track
 from deepcomposer_desktop.core.midiread import MAX_FILE_BYTES, parse_smf
-from deepcomposer_desktop.core.midiwrite import composition_to_midi
+from deepcomposer_desktop.core.midiwrite import composition_to_smf
 
 __all__ = [
     "choose_melody_track",
@@ -71,13 +74,14 @@ def read_midi_bytes(data: bytes, *, melody_track: int | None = None) -> Composit
 
 
 def composition_to_bytes(composition: Composition) -> bytes:
-    """The bytes of ``composition_to_midi(composition)`` as a Standard MIDI File."""
-    buffer = io.BytesIO()
-    try:
-        composition_to_midi(composition).save(file=buffer)
-    except (ValueError, TypeError) as err:  # mido refused a value our types let through
-        raise OutputFileError(f"cannot encode the composition as MIDI: {err}") from err
-    return buffer.getvalue()
+    """The composition as the bytes of a type-1 Standard MIDI File (see ``midiwrite``)."""
+    return composition_to_smf(composition)
+
+
+def composition_to_midi(composition: Composition) -> mido.MidiFile:
+    """The same file as a ``mido.MidiFile``, for callers that want mido messages."""
+    data = io.BytesIO(composition_to_smf(composition))
+    return mido.MidiFile(file=data, charset="utf-8")
 
 
 def write_midi(composition: Composition, path: str | os.PathLike[str]) -> None:

@@ -217,7 +217,7 @@ def _read_meta(track: RawTrack, meta_type: int, payload: bytes, tick: int) -> No
     """Keep the meta events we use; malformed ones are skipped, as DAWs do."""
     if meta_type == META_TRACK_NAME:
         if not track.name:
-            track.name = payload.decode("latin-1").replace("\x00", "").strip()[:200]
+            track.name = _text(payload).replace("\x00", "").strip()[:200]
     elif meta_type == META_TEMPO and len(payload) == 3:
         microseconds = (payload[0] << 16) | (payload[1] << 8) | payload[2]
         if microseconds > 0:
@@ -227,3 +227,11 @@ def _read_meta(track: RawTrack, meta_type: int, payload: bytes, tick: int) -> No
     elif meta_type == META_KEY_SIGNATURE and len(payload) == 2:
         sharps = payload[0] - 256 if payload[0] > 127 else payload[0]
         track.key_signatures.append((tick, sharps, payload[1]))
+
+
+def _text(payload: bytes) -> str:
+    """Meta text: UTF-8 (what we and most current tools write), else Latin-1 (older files)."""
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode("latin-1")
