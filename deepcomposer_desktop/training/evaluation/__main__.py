@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from deepcomposer_desktop.training.evaluation.baseline import RuleBasedHarmonizer
     from deepcomposer_desktop.training.evaluation.melodies import (
         chorale_melodies,
-        describe,
+        describe_text,
         folk_melodies,
     )
     from deepcomposer_desktop.training.evaluation.quality import (
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     results: dict = {}
     real: dict = {}
     for set_name, melodies in sets.items():
-        print(f"{set_name}: {describe(melodies)}", flush=True)
+        print(f"{set_name}: {describe_text(melodies)}", flush=True)
         real[set_name] = evaluate_real(melodies)
         results[set_name] = {"baseline": evaluate_model(RuleBasedHarmonizer(), melodies)}
         for name, harmonizer in models.items():
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {name}: {time.perf_counter() - t0:.1f} s", flush=True)
     info = {
         "models": ", ".join(models) or "(none: baseline only)",
-        "sets": "; ".join(f"{k}: {describe(v)}" for k, v in sets.items()),
+        "sets": "; ".join(f"{k}: {describe_text(v)}" for k, v in sets.items()),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs",
         "threads": 1,
         "seconds": round(time.perf_counter() - started, 1),

@@ -138,6 +138,13 @@ def folk_melodies() -> list[Melody]:
     return bundled_melodies() + corpus_melodies()
 
 
+def describe_text(melodies: Sequence[Melody]) -> str:
+    """E.g. "32 melodies (4/4: 32; 24 with a pickup)"."""
+    info = describe(melodies)
+    meters = ", ".join(f"{k}: {v}" for k, v in sorted(info["meters"].items()))
+    return f"{info['melodies']} melodies ({meters}; {info['pickups']} with a pickup)"
+
+
 def describe(melodies: Sequence[Melody]) -> dict[str, Any]:
     """Counts that show the set's variety (meters, pickups) for the report."""
     meters: dict[str, int] = {}

@@ -18,6 +18,20 @@ SET_TITLES = {
     "folk": "Melodies that are not chorales (bundled tunes + music21 folk/children's songs)",
 }
 
+NOTES = """\
+Notes: track measures are averaged over the melodies (core.metrics, 16th-note grid; in-key
+against the key estimated from the melody, the same for every column). Counterpoint samples
+all four voices on each quarter-note beat and pools over the set: parallels = moves where two
+voices both change pitch into the same perfect interval class (fifth or octave/unison,
+compound included) / all such moves; crossings = beat-voice-pairs out of S>A>T>B order /
+sounding pairs; leap = mean |interval| between consecutive beats where a voice moves (repeats
+left out, which is what gives Bach's 3.05). Bach similarity, per beat where Bach's parts
+sound: Jaccard of the alto+tenor+bass pitch-class sets, and bass pitch-class matches. Seed
+diversity = |A xor B| / |A or B| of sounding (track, step, pitch) cells, seeds 0 and 1. The
+baseline is a rule-based harmonizer (diatonic triad per beat containing the melody note,
+I/IV/V preferred, V-I cadence, voiced in range, passing tones); it ignores seeds.
+"""
+
 Result = Mapping[str, Any]
 Judge = Callable[[float, float | None, float | None], bool | None]
 
@@ -202,7 +216,8 @@ def build_report(
             "systems": dict(systems),
             "table": records,
         }
-    return "\n".join(lines) + "\n", dump
+    lines += ["", NOTES]
+    return "\n".join(lines), dump
 
 
 def to_json(dump: Mapping[str, Any]) -> str:
