@@ -37,6 +37,8 @@ def read_midi(path: str | os.PathLike[str], *, melody_track: int | None = None) 
         size = path.stat().st_size
         if path.is_dir():
             raise MidiFileError(f"{path} is a folder, not a MIDI file")
+        if not path.is_file():  # a FIFO or device could block or never end
+            raise MidiFileError(f"{path} is not a regular file")
         if size > MAX_FILE_BYTES:
             raise MidiFileError(
                 f"{path.name} is {size / 2**20:.0f} MB; MIDI files over "

@@ -1,5 +1,6 @@
 """Broken, hostile and absurd files: one clear MidiFileError, fast, with bounded memory."""
 
+import os
 import struct
 import time
 import tracemalloc
@@ -111,6 +112,10 @@ def test_missing_file_folder_and_empty_file(tmp_path: Path) -> None:
         read_midi(tmp_path / "nothing.mid")
     with pytest.raises(MidiFileError, match="folder"):
         read_midi(tmp_path)
+    fifo = tmp_path / "pipe.mid"
+    os.mkfifo(fifo)
+    with pytest.raises(MidiFileError, match="not a regular file"):
+        read_midi(fifo)
     empty = tmp_path / "empty.mid"
     empty.write_bytes(b"")
     with pytest.raises(MidiFileError, match=r"empty\.mid: the file is empty"):
