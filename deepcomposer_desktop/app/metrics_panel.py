@@ -1,0 +1,176 @@
+"""The evaluation panel: each track's quality metrics beside the model's training-set values.
+
+As the original DeepComposer console did, every metric gets its own small bar chart; for each
+track there is a bar in the track's colour (this composition, from ``core.metrics``) and, when
+the model's manifest has one, a grey bar for the same-named track of the held-out real data
+(``reference["real"][track][metric]``). Without any reference the panel still shows the
+composition's values and says plainly that there is nothing to compare with.
+"""
+
+import math
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from deepcomposer_desktop.app import theme
+from deepcomposer_desktop.core import Composition
+from deepcomposer_desktop.core.metrics import METRIC_NAMES, composition_metrics
+
+METRIC_LABELS = {
+    "empty_bar_rate": "Empty bars (rate)",
+    "pitches_per_bar": "Pitches per bar",
+    "pitch_classes_per_bar": "Pitch classes per bar",
+    "in_c_major_ratio": "Notes in C major",
+    "in_key_ratio": "Notes in key",
+    "polyphony_rate": "Polyphony (rate)",
+    "consonance_with_melody": "Consonance with melody",
+}
+REFERENCE_COLOUR = "#8a909c"
+COLUMNS = 4
+BAR_WIDTH = 0.38
+
+
+def _value(value: Any) -> float:
+    """Metric values as plot heights: None (not applicable) becomes NaN, drawn as no bar."""
+    return math.nan if value is None else float(value)
+
+
+def reference_for(reference: dict[str, Any] | None, track_name: str) -> dict[str, Any] | None:
+    """The "real" reference metrics of ``track_name`` (matched ignoring case), or None."""
+    if not isinstance(reference, dict) or not isinstance(reference.get("real"), dict):
+        return None
+    for name, values in reference["real"].items():
+        if str(name).casefold() == track_name.casefold() and isinstance(values, dict):
+            return values
+    return None
+
+
+class MetricsPanel(QWidget):
+    """Call ``show_metrics`` whenever the composition or the model changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stack = QStackedWidget(self)
+        self._empty = QLabel(self)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._empty.setWordWrap(True)
+        self._empty.setObjectName("metricsEmptyState")
+        self._graphs = pg.GraphicsLayoutWidget(self)
+        self._graphs.setBackground(theme.BACKGROUND)
+        self._note = QLabel(self)
+        self._note.setObjectName("metricsNote")
+        self._note.setWordWrap(True)
+        self._stack.addWidget(self._empty)
+        self._stack.addWidget(self._graphs)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self._stack, 1)
+        layout.addWidget(self._note)
+        self._track_names: list[str] = []
+        self._has_reference = False
+        # Plots and bar items are made once and updated in place: deleting pyqtgraph items
+        # and making new ones on every update crashed PySide6 at interpreter exit.
+        self._plots: dict[str, pg.PlotItem] = {}
+        self._bars: dict[str, tuple[pg.BarGraphItem, pg.BarGraphItem]] = {}
+        for n, metric in enumerate(METRIC_NAMES):
+            plot = self._graphs.addPlot(row=n // COLUMNS, col=n % COLUMNS)
+            plot.setTitle(METRIC_LABELS[metric], color=theme.TEXT_DIM, size="9pt")
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.setMenuEnabled(False)
+            own = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH, pen=None)
+            ref = pg.BarGraphItem(
+                x=[], height=[], width=BAR_WIDTH, brush=REFERENCE_COLOUR, pen=None
+            )
+            plot.addItem(own)
+            plot.addItem(ref)
+            self._plots[metric] = plot
+            self._bars[metric] = (own, ref)
+        self.show_metrics(None, None)
+
+    # -- what the tests and the window read back ------------------------------------------
+
+    @property
+    def is_empty(self) -> bool:
+        return self._stack.currentWidget() is self._empty
+
+    @property
+    def message(self) -> str:
+        """The empty-state text, or the note under the charts."""
+        return self._empty.text() if self.is_empty else self._note.text()
+
+    @property
+    def track_names(self) -> list[str]:
+        return list(self._track_names)
+
+    def plotted(self, metric: str) -> tuple[list[float], list[float] | None]:
+        """The bar heights drawn for ``metric``: per track, and the reference row (or None)."""
+        generated, reference = self._bars[metric]
+        own = [float(h) for h in generated.opts["height"]]
+        if not self._has_reference:
+            return own, None
+        return own, [float(h) for h in reference.opts["height"]]
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def show_metrics(
+        self, composition: Composition | None, reference: dict[str, Any] | None = None
+    ) -> None:
+        """Plot every track's metrics; ``reference`` is a manifest's ``reference_metrics``."""
+        self._track_names = []
+        self._has_reference = False
+        if composition is None or not any(t.notes for t in composition.tracks):
+            for own, ref in self._bars.values():
+                own.setOpts(x=[], height=[])
+                ref.setOpts(x=[], height=[])
+            self._empty.setText(
+                "No metrics yet: record or import a melody and generate accompaniment to "
+                "see how its tracks compare with the model's training data."
+            )
+            self._stack.setCurrentWidget(self._empty)
+            self._note.setText("")
+            return
+        result = composition_metrics(composition)
+        tracks = result["tracks"]
+        self._track_names = [t["name"] for t in tracks]
+        references = [reference_for(reference, t["name"]) for t in tracks]
+        has_reference = self._has_reference = any(r is not None for r in references)
+        colours = [
+            theme.track_colour(i, composition.melody_index).name() for i in range(len(tracks))
+        ]
+        x = list(range(len(tracks)))
+        offset = BAR_WIDTH / 2 if has_reference else 0.0
+        for metric in METRIC_NAMES:
+            plot = self._plots[metric]
+            own, ref = self._bars[metric]
+            heights = [_value(t[metric]) for t in tracks]
+            own.setOpts(
+                x=[i - offset for i in x],
+                height=heights,
+                width=BAR_WIDTH if has_reference else 2 * BAR_WIDTH,
+                brushes=colours,
+            )
+            ref_heights = [_value(r.get(metric)) if r else math.nan for r in references]
+            ref.setOpts(x=[i + offset for i in x], height=ref_heights)
+            ref.setVisible(has_reference)
+            plot.getAxis("bottom").setTicks([[(i, t["name"]) for i, t in enumerate(tracks)]])
+            finite = [h for h in heights if not math.isnan(h)]
+            if has_reference:
+                finite += [h for h in ref_heights if not math.isnan(h)]
+            counts = metric in ("pitches_per_bar", "pitch_classes_per_bar")
+            plot.setYRange(0.0, max([1.0, *finite]) * 1.15 if counts else 1.05)
+            plot.setXRange(-0.6, len(tracks) - 0.4)
+        self._stack.setCurrentWidget(self._graphs)
+        key = f"Key: {result['key']}, {result['bars']} bars. "
+        if has_reference:
+            self._note.setText(
+                key + "Coloured bars: this composition. Grey bars: the model's training data "
+                "(real music) for the same track."
+            )
+        else:
+            self._note.setText(
+                key + "This model has no training-set reference values, so only this "
+                "composition's values are shown."
+            )
