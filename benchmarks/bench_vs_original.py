@@ -8,7 +8,8 @@ upsample + conv to 4 tracks with tanh: 8.3 M parameters, 3.8 GMAC per 8 bars (4 
 windows, run as one batch). It is exported to ONNX with torch and timed with onnxruntime on
 the given thread count. Then our model's whole 8-bar generation (encoding, network, sampling
 and decoding to notes, i.e. what the user waits for) is timed through ``engine.Generator``
-with the same thread count. Both print median and p95; the ratio is original / ours.
+with the same thread count, taking turns with the original run by run so both see the same
+machine load. Both print median and p95; the ratio is original median / ours median.
 
     python benchmarks/bench_vs_original.py [--model bach-chorale] [--runs 30] [--threads 1]
 
@@ -128,14 +129,20 @@ def export_original(path: Path) -> tuple[int, int]:
     return params, macs
 
 
-def timed(fn: Callable[[], object], runs: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    times = []
+def timed_interleaved(
+    fns: dict[str, Callable[[], object]], runs: int, warmup: int = 3
+) -> dict[str, list[float]]:
+    """Milliseconds per call of each function, taking turns so that both see the same load
+    (this machine is shared; interleaving keeps the ratio fair even when it is busy)."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000.0)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1000.0)
     return times
 
 
@@ -143,7 +150,7 @@ def p95(values: list[float]) -> float:
     return float(np.percentile(values, 95))
 
 
-def time_original(path: Path, runs: int, threads: int) -> list[float]:
+def original_runner(path: Path, threads: int) -> Callable[[], object]:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -162,7 +169,7 @@ def time_original(path: Path, runs: int, threads: int) -> list[float]:
         # the original then thresholds the tanh output to a binary roll
         return session.run(None, {"melody": melody, "noise": noise})[0] > 0
 
-    return timed(run, runs)
+    return run
 
 
 def eight_bar_melody():
@@ -181,14 +188,13 @@ def eight_bar_melody():
     return Composition(tracks=(Track("melody", tuple(notes)),), melody_index=0)
 
 
-def time_ours(model: str, runs: int, threads: int) -> tuple[list[float], str]:
+def our_runner(model: str, threads: int) -> tuple[Callable[[], object], str]:
     from deepcomposer_desktop.engine import Generator
 
     generator = Generator.load(model, threads=threads)
     melody = eight_bar_melody()
     seeds = iter(range(10**9))
-    times = timed(lambda: generator.generate(melody, seed=next(seeds)), runs)
-    return times, generator.manifest.name
+    return lambda: generator.generate(melody, seed=next(seeds)), generator.manifest.name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,21 +208,34 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "original_generator.onnx"
         params, macs = export_original(path)
-        print(f"original: {params / 1e6:.2f} M parameters, {path.stat().st_size / 1e6:.1f} MB, "
-              f"{macs / 1e9:.2f} GMAC per {BARS} bars ({BARS // WINDOW_BARS} windows)")  # fmt: skip
-        original = time_original(path, args.runs, args.threads)
-    print(f"original {BARS} bars (network + threshold): median {statistics.median(original):.1f} ms"
-          f", p95 {p95(original):.1f} ms")  # fmt: skip
-    try:
-        ours, name = time_ours(args.model, args.runs, args.threads)
-    except Exception as err:  # report the original's numbers even when our model is missing
-        print(f"error: cannot time our model {args.model!r}: {err}", file=sys.stderr)
+        print(
+            f"original: {params / 1e6:.2f} M parameters, {path.stat().st_size / 1e6:.1f} MB, "
+            f"{macs / 1e9:.2f} GMAC per {BARS} bars ({BARS // WINDOW_BARS} windows)"
+        )
+        runners = {"original": original_runner(path, args.threads)}
+        try:
+            runners["ours"], name = our_runner(args.model, args.threads)
+        except Exception as err:  # still report the original's numbers
+            print(f"error: cannot load our model {args.model!r}: {err}", file=sys.stderr)
+            name = ""
+        times = timed_interleaved(runners, args.runs)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"1-minute load average during the run: {load:.1f}")
+    original = times["original"]
+    print(
+        f"original {BARS} bars (network + threshold): median {statistics.median(original):.1f} ms"
+        f", p95 {p95(original):.1f} ms"
+    )
+    if "ours" not in times:
         return 2
-    print(f"ours ({name}) whole {BARS}-bar generation: median {statistics.median(ours):.1f} ms, "
-          f"p95 {p95(ours):.1f} ms")  # fmt: skip
+    ours = times["ours"]
+    print(
+        f"ours ({name}) whole {BARS}-bar generation: median {statistics.median(ours):.1f} ms, "
+        f"p95 {p95(ours):.1f} ms"
+    )
     ratio = statistics.median(original) / statistics.median(ours)
-    print(f"speed ratio (original median / ours median): {ratio:.2f}x "
-          f"({'faster' if ratio >= 1 else 'slower'})")  # fmt: skip
+    verdict = "faster" if ratio >= 1 else "slower"
+    print(f"speed ratio (original median / ours median): {ratio:.2f}x ({verdict})")
     return 0
 
 
