@@ -1,0 +1,44 @@
+"""``deepcomposer export CHECKPOINT -o models/NAME/``: ONNX model directory from a checkpoint."""
+
+import argparse
+from pathlib import Path
+
+from deepcomposer_desktop.core.errors import ModelError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("checkpoint", type=Path, help="a .pt checkpoint written by train")
+    parser.add_argument("-o", "--out", type=Path, required=True, help="model directory to write")
+    parser.add_argument("--name", help="model name (default: the output folder's name)")
+    parser.add_argument("--genre", default="Bach chorale")
+    parser.add_argument("--description", default="")
+    parser.add_argument(
+        "--voice-order",
+        default="bass,tenor,alto,bass",
+        help="order in which the engine samples the voices (comma separated)",
+    )
+    parser.add_argument("--pitch-temperature", type=float, default=1.0)
+    parser.add_argument("--onset-temperature", type=float, default=1.0)
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the reference metrics (faster)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from deepcomposer_desktop.training.export import export_model
+    except ImportError as err:
+        raise ModelError(f"export needs the 'train' extra (pip install '.[train]'): {err}") from err
+    manifest = export_model(
+        args.checkpoint,
+        args.out,
+        name=args.name or args.out.resolve().name,
+        genre=args.genre,
+        description=args.description,
+        voice_order=tuple(v.strip() for v in args.voice_order.split(",") if v.strip()),
+        pitch_temperature=args.pitch_temperature,
+        onset_temperature=args.onset_temperature,
+        with_reference=not args.no_reference,
+    )
+    print(f"wrote {manifest.parent}")
+    return 0

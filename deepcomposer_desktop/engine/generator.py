@@ -1,0 +1,378 @@
+"""``Generator``: load a model directory, check it once, and harmonize melodies with it.
+
+Generation fills the accompaniment voices one at a time in the manifest's ``voice_order``
+(e.g. bass, tenor, alto, then bass again given the others): each pass runs the network once
+for all variations in a batch and samples that voice. Rhythm first (an onset per step, drawn
+from the onset logits), then one pitch per note segment (Gumbel-max over the segment's mean
+log-probabilities), so notes do not fragment. Pitches that would cross a known neighbouring
+voice are penalised.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from deepcomposer_desktop.core.composition import Composition
+from deepcomposer_desktop.core.errors import CompositionError, ModelError
+from deepcomposer_desktop.core.track import Track
+from deepcomposer_desktop.engine.encoding import (
+    bar_start_flags,
+    decode_voice,
+    encode_notes,
+    meter_channels,
+    steps_for,
+)
+from deepcomposer_desktop.engine.manifest import Manifest, TensorSpec, read_manifest
+from deepcomposer_desktop.engine.registry import file_sha256, resolve_model
+
+log = logging.getLogger(__name__)
+
+CROSSING_PENALTY = 20.0  # log-prob units per step where a candidate crosses a known voice
+PARALLEL_PENALTY = 30.0  # score units per parallel fifth/octave a candidate would make
+PARALLEL_PASSES = 1
+_ORT_TYPES = {"tensor(int64)": "int64", "tensor(float)": "float32"}
+
+
+def _check_tensors(kind: str, expected: Sequence[TensorSpec], actual: Sequence[Any]) -> None:
+    by_name = {t.name: t for t in actual}
+    if set(by_name) != {t.name for t in expected}:
+        raise ModelError(
+            f"model {kind}s {sorted(by_name)} do not match the manifest "
+            f"{sorted(t.name for t in expected)}"
+        )
+    for spec in expected:
+        real = by_name[spec.name]
+        if _ORT_TYPES.get(real.type, real.type) != spec.dtype:
+            raise ModelError(f"{kind} {spec.name!r} is {real.type}, manifest says {spec.dtype}")
+        if len(real.shape) != len(spec.shape):
+            raise ModelError(f"{kind} {spec.name!r} has rank {len(real.shape)}, manifest differs")
+        for have, want in zip(real.shape, spec.shape, strict=True):
+            if isinstance(want, int) and have != want:
+                raise ModelError(f"{kind} {spec.name!r} has shape {real.shape}, manifest differs")
+
+
+class Generator:
+    """A loaded, verified, warmed-up model. Thread-safe for concurrent ``generate`` calls."""
+
+    def __init__(self, manifest: Manifest, session: Any, path: Path) -> None:
+        self.manifest = manifest
+        self.path = path
+        self._session = session
+        self._voices = (manifest.melody_name, *manifest.track_names)
+        self._candidates = np.arange(manifest.n_classes)
+        midi = manifest.low_pitch + self._candidates
+        self._range_penalty = []
+        for spec in manifest.tracks:
+            outside = (midi < spec.low_pitch - 2) | (midi > spec.high_pitch + 2)
+            outside[manifest.n_pitches] = False
+            self._range_penalty.append(np.where(outside, -CROSSING_PENALTY, 0.0).astype(np.float32))
+
+    @classmethod
+    def load(cls, name_or_path: str | Path, *, threads: int = 1) -> Generator:
+        path = resolve_model(name_or_path)
+        manifest = read_manifest(path)
+        onnx_path = path / manifest.onnx_file
+        if not onnx_path.is_file():
+            raise ModelError(f"{path} has no {manifest.onnx_file}")
+        if file_sha256(onnx_path) != manifest.sha256:
+            raise ModelError(f"{onnx_path} does not match the sha256 in its manifest (corrupt?)")
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, threads)
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(
+                str(onnx_path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as err:  # onnxruntime raises its own untyped errors
+            raise ModelError(f"onnxruntime cannot load {onnx_path}: {err}") from err
+        _check_tensors("input", manifest.inputs, session.get_inputs())
+        _check_tensors("output", manifest.outputs, session.get_outputs())
+        generator = cls(manifest, session, path)
+        generator._warm_up()
+        return generator
+
+    def _warm_up(self) -> None:
+        steps = 8 * self.manifest.steps_per_beat
+        voices = len(self._voices)
+        feed = {
+            "pitch": np.full((1, voices, steps), self.manifest.n_pitches, dtype=np.int64),
+            "onset": np.zeros((1, voices, steps), dtype=np.float32),
+            "known": np.zeros((1, voices, steps), dtype=np.float32),
+            "meter": np.zeros((1, 2, steps), dtype=np.float32),
+        }
+        try:
+            pitch_logits, onset_logits = self._session.run(None, feed)
+        except Exception as err:
+            raise ModelError(f"model {self.manifest.name} fails to run: {err}") from err
+        want = (1, voices - 1, steps, self.manifest.n_classes)
+        if tuple(pitch_logits.shape) != want or tuple(onset_logits.shape) != want[:3]:
+            raise ModelError(
+                f"model {self.manifest.name} returns shape {pitch_logits.shape}, expected {want}"
+            )
+
+    # ------------------------------------------------------------------ generation
+
+    def generate(
+        self,
+        composition: Composition,
+        *,
+        seed: int,
+        variations: int = 1,
+        regenerate: Sequence[str] | None = None,
+    ) -> list[Composition]:
+        """Accompany ``composition``'s melody; one Composition per variation.
+
+        Each result holds the input melody Track object unchanged (first), then the
+        manifest's tracks. With ``regenerate``, only those tracks are new and the other
+        accompaniment tracks are taken from the input (matched by name).
+        """
+        m = self.manifest
+        if variations < 1:
+            raise CompositionError("variations must be at least 1")
+        melody = composition.melody
+        if melody is None or not melody.notes:
+            raise CompositionError("the composition has no melody notes to accompany")
+        names = m.track_names
+        wanted = list(names) if regenerate is None else list(dict.fromkeys(regenerate))
+        unknown = [n for n in wanted if n not in names]
+        if unknown or not wanted:
+            raise CompositionError(
+                f"cannot regenerate {unknown or wanted}; this model makes {', '.join(names)}"
+            )
+        existing = {
+            t.name: t for i, t in enumerate(composition.tracks) if i != composition.melody_index
+        }
+        kept = [n for n in names if n not in wanted]
+        missing = [n for n in kept if n not in existing]
+        if missing:
+            raise CompositionError(f"cannot keep tracks {missing}: the composition lacks them")
+
+        spb = m.steps_per_beat
+        n_steps = steps_for(composition, melody.end_beat, spb)
+        transpose = self._octave_shift(melody)
+        voices = len(self._voices)
+        pitch = np.full((variations, voices, n_steps), m.n_pitches, dtype=np.int64)
+        onset = np.zeros((variations, voices, n_steps), dtype=np.float32)
+        known = np.zeros((variations, voices, n_steps), dtype=np.float32)
+        sources = [(0, melody)] + [(1 + names.index(n), existing[n]) for n in kept]
+        for v, track in sources:
+            cls, on = encode_notes(
+                [
+                    n.moved(semitones=transpose) if 0 <= n.pitch + transpose <= 127 else n
+                    for n in track.notes
+                ],
+                n_steps,
+                steps_per_beat=spb,
+                low_pitch=m.low_pitch,
+                n_pitches=m.n_pitches,
+            )
+            pitch[:, v, :] = cls
+            onset[:, v, :] = on
+            known[:, v, :] = 1.0
+        bars = bar_start_flags(composition, n_steps, spb)
+        meter = np.broadcast_to(meter_channels(bars, spb), (variations, 2, n_steps)).copy()
+        rng = np.random.default_rng(seed)
+        for group in self._passes(wanted):
+            self._sample_group(group, pitch, onset, known, meter, rng)
+        results = []
+        for b in range(variations):
+            tracks = [melody]
+            for i, spec in enumerate(m.tracks):
+                if spec.name in kept:
+                    tracks.append(existing[spec.name])
+                    continue
+                notes = decode_voice(
+                    pitch[b, i + 1],
+                    onset[b, i + 1] > 0,
+                    steps_per_beat=spb,
+                    low_pitch=m.low_pitch,
+                    n_pitches=m.n_pitches,
+                    transpose=-transpose,
+                    bar_start=bars,
+                )
+                tracks.append(Track(name=spec.name, notes=tuple(notes), program=spec.program))
+            results.append(replace(composition, tracks=tuple(tracks), melody_index=0))
+        return results
+
+    def _passes(self, wanted: Sequence[str]) -> list[list[int]]:
+        """Voice indices per network run, from the manifest order, limited to ``wanted``."""
+        names = self.manifest.track_names
+        passes = []
+        for entry in self.manifest.voice_order:
+            group = [1 + names.index(n) for n in entry.split("+") if n in wanted]
+            if group:
+                passes.append(group)
+        done = {v for group in passes for v in group}
+        missing = [1 + names.index(n) for n in wanted if 1 + names.index(n) not in done]
+        if missing:  # a regenerated voice missing from the order still gets one pass
+            passes.append(missing)
+        return passes
+
+    def _octave_shift(self, melody: Track) -> int:
+        """Whole octaves that move the melody's median pitch nearest the trained melody range."""
+        m = self.manifest
+        centre = (m.melody_low_pitch + m.melody_high_pitch) / 2
+        median = float(np.median([n.pitch for n in melody.notes]))
+        return int(12 * round((centre - median) / 12))
+
+    def _sample_group(
+        self,
+        group: Sequence[int],
+        pitch: np.ndarray,
+        onset: np.ndarray,
+        known: np.ndarray,
+        meter: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
+        """One network run, then voices ``group`` (indices into all voices) chosen in turn."""
+        for v in group:
+            known[:, v, :] = 0.0
+        feed = {"pitch": pitch, "onset": onset, "known": known, "meter": meter}
+        pitch_logits, onset_logits = self._session.run(None, feed)
+        for v in group:
+            self._choose(
+                v, pitch_logits[:, v - 1], onset_logits[:, v - 1], pitch, onset, known, rng
+            )
+
+    def _choose(
+        self,
+        v: int,
+        logits: np.ndarray,
+        on_logits: np.ndarray,
+        pitch: np.ndarray,
+        onset: np.ndarray,
+        known: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
+        """Sample voice ``v`` from (B, T, K) pitch and (B, T) onset logits, in place."""
+        m = self.manifest
+        batch, _, steps = pitch.shape
+        k = m.n_classes
+        logp = logits - logits.max(axis=-1, keepdims=True)
+        logp -= np.log(np.exp(logp).sum(axis=-1, keepdims=True))
+        logp += self._penalties(v, pitch, known)
+        uniform = rng.random((batch, steps))
+        on = np.log(uniform / (1.0 - uniform + 1e-12) + 1e-12) < on_logits / m.onset_temperature
+        on[:, 0] = True
+        starts = np.flatnonzero(on.reshape(-1))
+        lengths = np.diff(np.append(starts, batch * steps))
+        seg_logp = np.add.reduceat(logp.reshape(-1, k), starts, axis=0) / lengths[:, None]
+        on_beat = (starts % steps) % m.steps_per_beat == 0
+        temperature = np.where(on_beat, m.pitch_temperature, m.offbeat_temperature)
+        score = seg_logp / temperature[:, None] + rng.gumbel(size=seg_logp.shape)
+        choice = np.argmax(score, axis=1)
+        for _ in range(PARALLEL_PASSES):
+            classes = np.repeat(choice, lengths).reshape(batch, steps)
+            if not self._fix_parallels(
+                v, classes, pitch, known, starts, lengths, score, choice, temperature
+            ):
+                break
+        classes = np.repeat(choice, lengths).reshape(batch, steps)
+        pitch[:, v, :] = classes
+        onset[:, v, :] = on & (classes != m.n_pitches)
+        known[:, v, :] = 1.0
+
+    def _fix_parallels(
+        self,
+        v: int,
+        classes: np.ndarray,
+        pitch: np.ndarray,
+        known: np.ndarray,
+        starts: np.ndarray,
+        lengths: np.ndarray,
+        score: np.ndarray,
+        choice: np.ndarray,
+        temperature: np.ndarray,
+    ) -> bool:
+        """Re-choose segments that arrive in parallel fifths/octaves with a known voice.
+
+        Only on-beat motion counts (as in the counterpoint measure). A flagged segment's
+        candidates are penalised for parallels into it and out of it, given the current
+        neighbours; ``choice`` is updated in place. Returns whether anything was flagged.
+        """
+        m = self.manifest
+        rest = m.n_pitches
+        spb = m.steps_per_beat
+        voices, steps = pitch.shape[1], pitch.shape[2]
+        others = [u for u in range(voices) if u != v and bool(known[:, u, 0].all())]
+        if not others or steps <= spb:
+            return False
+        vb = classes[:, ::spb].astype(np.int64)  # (B, nb) this voice on the beats
+        ub = pitch[:, others, ::spb]  # (B, U, nb) the known voices on the beats
+        n_beats = vb.shape[1]
+        v0, v1 = vb[:, None, :-1], vb[:, None, 1:]
+        u0, u1 = ub[..., :-1], ub[..., 1:]
+        sounding = (v0 != rest) & (v1 != rest) & (u0 != rest) & (u1 != rest)
+        interval = np.abs(v1 - u1) % 12
+        parallel = (
+            sounding
+            & (v0 != v1)
+            & (u0 != u1)
+            & (np.abs(v0 - u0) % 12 == interval)
+            & ((interval == 0) | (interval == 7))
+        ).any(axis=1)  # (B, nb-1): arrival at beat b+1
+        if not parallel.any():
+            return False
+        rows, beats = np.nonzero(parallel)
+        arrival = rows * steps + (beats + 1) * spb  # flat step of the arrival beat
+        segment = np.unique(np.searchsorted(starts, arrival, side="right") - 1)
+        seg_start = starts[segment]
+        row = seg_start // steps
+        first_beat = (seg_start % steps + spb - 1) // spb  # beat indices inside the segment
+        last_beat = ((seg_start + lengths[segment] - 1) % steps) // spb
+        cand = np.arange(m.n_classes)[None, None, :]
+        hits = np.zeros((len(segment), m.n_classes), dtype=np.int64)
+        for inside, outside in ((first_beat, first_beat - 1), (last_beat, last_beat + 1)):
+            valid = (outside >= 0) & (outside < n_beats)
+            out_idx = np.clip(outside, 0, n_beats - 1)
+            v_out = vb[row, out_idx]  # (F,) this voice at the neighbouring beat
+            u_out = ub[row, :, out_idx]  # (F, U)
+            u_in = ub[row, :, inside]  # (F, U)
+            base = np.abs(v_out[:, None] - u_out) % 12
+            moves = (
+                valid[:, None]
+                & (u_out != u_in)
+                & (v_out != rest)[:, None]
+                & (u_out != rest)
+                & (u_in != rest)
+                & ((base == 0) | (base == 7))
+            )
+            hit = (
+                moves[..., None]
+                & (cand != v_out[:, None, None])
+                & (np.abs(cand - u_in[..., None]) % 12 == base[..., None])
+            )
+            hits += hit.sum(axis=1)
+        penalty = -PARALLEL_PENALTY * hits.astype(np.float64)
+        penalty[:, rest] -= PARALLEL_PENALTY  # do not dodge a parallel by falling silent
+        penalty /= temperature[segment][:, None]  # the score is in log-prob / temperature
+        choice[segment] = np.argmax(score[segment] + penalty, axis=1)
+        return True
+
+    def _penalties(self, v: int, pitch: np.ndarray, known: np.ndarray) -> np.ndarray:
+        """(B, T, K) additive log-prob penalties: outside the voice's range, crossing voices."""
+        m = self.manifest
+        rest = m.n_pitches
+        cand = self._candidates
+        penalty = self._range_penalty[v - 1][None, None, :]
+        sounding = (known > 0) & (pitch != rest)  # (B, V, T)
+        big = np.where(sounding, pitch, 10_000)
+        small = np.where(sounding, pitch, -10_000)
+        upper = big[:, :v, :].min(axis=1)  # nearest known voice above (lower index)
+        lower = small[:, v + 1 :, :].max(axis=1) if v + 1 < pitch.shape[1] else None
+        crossing = cand[None, None, :] > upper[:, :, None]
+        if lower is not None:
+            crossing = crossing | (cand[None, None, :] < lower[:, :, None])
+        crossing[:, :, rest] = False
+        result: np.ndarray = penalty - CROSSING_PENALTY * crossing
+        return result

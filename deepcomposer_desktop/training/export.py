@@ -1,0 +1,185 @@
+"""Export a checkpoint as a model directory: one ``model.onnx`` and its ``manifest.json``.
+
+The ONNX graph has dynamic batch and time axes (opset 17) and carries its weights inside
+the one file. The manifest says how the engine drives it (voice order, temperatures), what
+was trained on, and the reference metrics of the held-out real chorales and of the model's
+own output on their melodies, both with ``core.metrics`` names.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from deepcomposer_desktop.core.composition import Composition
+from deepcomposer_desktop.core.errors import ModelError
+from deepcomposer_desktop.core.metrics import METRIC_NAMES, track_metrics
+from deepcomposer_desktop.engine.manifest import FORMAT, FORMAT_VERSION, MANIFEST_NAME
+from deepcomposer_desktop.engine.registry import file_sha256
+from deepcomposer_desktop.training.dataset import LOW_PITCH, N_CLASSES, STEPS_PER_BEAT
+from deepcomposer_desktop.training.model import (
+    INPUT_NAMES,
+    OUTPUT_NAMES,
+    Harmonizer,
+    count_parameters,
+)
+from deepcomposer_desktop.training.train import load_checkpoint
+
+log = logging.getLogger(__name__)
+
+ONNX_NAME = "model.onnx"
+OPSET = 17
+VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
+PROGRAMS = {"alto": 52, "tenor": 52, "bass": 52}  # GM Choir Aahs: a chorale is sung
+DEFAULT_ORDER = ("bass", "tenor", "alto", "bass")
+
+
+def export_onnx(model: Harmonizer, path: Path) -> None:
+    steps = 16
+    args = (
+        torch.zeros(1, 4, steps, dtype=torch.long),
+        torch.zeros(1, 4, steps),
+        torch.ones(1, 4, steps),
+        torch.zeros(1, 2, steps),
+    )
+    axes: dict[str, dict[int, str]] = {name: {0: "batch", 2: "steps"} for name in INPUT_NAMES}
+    axes["pitch_logits"] = {0: "batch", 2: "steps"}
+    axes["onset_logits"] = {0: "batch", 2: "steps"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model,
+            args,
+            str(path),
+            input_names=list(INPUT_NAMES),
+            output_names=list(OUTPUT_NAMES),
+            opset_version=OPSET,
+            dynamic_axes=axes,
+            dynamo=False,
+        )
+
+
+def _tensor_specs() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    inputs = [
+        {"name": "pitch", "dtype": "int64", "shape": ["batch", 4, "steps"]},
+        {"name": "onset", "dtype": "float32", "shape": ["batch", 4, "steps"]},
+        {"name": "known", "dtype": "float32", "shape": ["batch", 4, "steps"]},
+        {"name": "meter", "dtype": "float32", "shape": ["batch", 2, "steps"]},
+    ]
+    outputs = [
+        {"name": "pitch_logits", "dtype": "float32", "shape": ["batch", 3, "steps", N_CLASSES]},
+        {"name": "onset_logits", "dtype": "float32", "shape": ["batch", 3, "steps"]},
+    ]
+    return inputs, outputs
+
+
+def mean_track_metrics(compositions: list[Composition]) -> dict[str, dict[str, float]]:
+    """Per accompaniment track name, each METRIC_NAME averaged over the compositions."""
+    sums: dict[str, dict[str, list[float]]] = {}
+    for comp in compositions:
+        for index, track in enumerate(comp.tracks):
+            if index == comp.melody_index:
+                continue
+            values = track_metrics(comp, index)
+            bucket = sums.setdefault(track.name, {})
+            for name in METRIC_NAMES:
+                value = values.get(name)
+                if value is not None:
+                    bucket.setdefault(name, []).append(float(value))
+    return {
+        track: {name: round(float(np.mean(v)), 4) for name, v in metrics.items()}
+        for track, metrics in sums.items()
+    }
+
+
+def reference_metrics(model_dir: Path) -> dict[str, Any]:
+    """Metrics of Bach's held-out parts and of this model's output on the same melodies."""
+    from deepcomposer_desktop.engine import Generator
+    from deepcomposer_desktop.training.chorales import is_test_chorale, iter_chorales
+
+    real = [c.composition for c in iter_chorales() if is_test_chorale(c.number)]
+    generator = Generator.load(model_dir)
+    generated = []
+    for i, comp in enumerate(real):
+        melody_only = replace(comp, tracks=comp.tracks[:1], melody_index=0)
+        generated.append(generator.generate(melody_only, seed=i)[0])
+    return {
+        "set": f"{len(real)} held-out Bach chorales (Riemenschneider number % 10 == 0)",
+        "real": mean_track_metrics(real),
+        "generated": mean_track_metrics(generated),
+    }
+
+
+def export_model(
+    checkpoint: Path,
+    out_dir: Path,
+    *,
+    name: str = "bach-chorale",
+    genre: str = "Bach chorale",
+    description: str = "",
+    voice_order: tuple[str, ...] = DEFAULT_ORDER,
+    pitch_temperature: float = 1.0,
+    onset_temperature: float = 1.0,
+    with_reference: bool = True,
+) -> Path:
+    """Write ``out_dir/model.onnx`` and ``out_dir/manifest.json``; returns the manifest path."""
+    model, state = load_checkpoint(checkpoint)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    onnx_path = out_dir / ONNX_NAME
+    export_onnx(model, onnx_path)
+    meta = dict(state.get("dataset_meta", {}))
+    ranges = meta.get("voice_ranges_midi", [[55, 81], [53, 74], [48, 69], [36, 64]])
+    inputs, outputs = _tensor_specs()
+    config = state.get("config", {})
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "genre": genre,
+        "kind": "harmonizer",
+        "description": description
+        or "Four-part chorale harmonization of a melody: alto, tenor and bass.",
+        "onnx": ONNX_NAME,
+        "sha256": file_sha256(onnx_path),
+        "size_bytes": onnx_path.stat().st_size,
+        "opset": OPSET,
+        "steps_per_beat": STEPS_PER_BEAT,
+        "low_pitch": LOW_PITCH,
+        "n_classes": N_CLASSES,
+        "melody": {"name": "soprano", "pitch_range": ranges[0]},
+        "tracks": [
+            {"name": voice, "program": PROGRAMS[voice], "pitch_range": ranges[i + 1]}
+            for i, voice in enumerate(VOICE_NAMES[1:])
+        ],
+        "inputs": inputs,
+        "outputs": outputs,
+        "sampling": {
+            "voice_order": list(voice_order),
+            "pitch_temperature": pitch_temperature,
+            "onset_temperature": onset_temperature,
+        },
+        "training": {
+            "data": meta,
+            "parameters": count_parameters(model),
+            "epochs": state.get("epoch"),
+            "adversarial": float(config.get("adversarial_weight", 0.0)) > 0,
+            "config": config,
+            "final_metrics": state.get("metrics", {}),
+        },
+        "reference_metrics": {},
+    }
+    manifest_path = out_dir / MANIFEST_NAME
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    if with_reference:
+        manifest["reference_metrics"] = reference_metrics(out_dir)
+        manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    if not onnx_path.is_file():
+        raise ModelError(f"export did not write {onnx_path}")
+    return manifest_path
