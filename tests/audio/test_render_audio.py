@@ -133,3 +133,19 @@ def test_default_render_builds_its_own_synth_with_reverb(tmp_path) -> None:
     bogus.write_bytes(b"RIFF....WAVE")
     with pytest.raises(SoundFontError):
         render_composition(Composition((melody,)), soundfont=bogus)
+
+
+def test_chorus_off_for_rendering_changes_nothing_audible() -> None:
+    """Why rendering may skip the chorus unit: a composition never sends to it."""
+    band = (
+        Track("lead", (Note(0.0, 72, 1.0), Note(1.0, 76, 1.0)), program=73),
+        Track("pad", (Note(0.0, 60, 2.0), Note(0.0, 64, 2.0)), program=48, pan=30),
+        Track("drums", (Note(0.0, 36, 0.5), Note(1.0, 38, 0.5)), is_drum=True),
+    )
+    rendered = []
+    for chorus in (True, False):
+        with Synth(sample_rate=22050, dynamic_loading=True, chorus=chorus) as synth:
+            rendered.append(render_composition(Composition(band), synth=synth, peak_dbfs=None))
+    with_chorus, without = rendered
+    assert with_chorus.shape == without.shape
+    assert np.abs(with_chorus - without).max() < 1e-6
