@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.controller.compositionChanged.connect(self._composition_changed)
         self.controller.titleChanged.connect(lambda _t: self._update_title())
-        self.controller.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        self.controller.undo_stack.cleanChanged.connect(self._update_title)
         self.playback.message.connect(self.show_message)
         self.playback.problem.connect(self.show_problem)
         self.playback.outputReady.connect(self.output_label.setText)
@@ -221,8 +221,12 @@ class MainWindow(QMainWindow):
         self.files.composition_changed(composition)
         self._update_title()
 
+    @Slot()
     def _update_title(self) -> None:
-        dirty = "" if self.controller.undo_stack.isClean() else " •"
+        try:
+            dirty = "" if self.controller.undo_stack.isClean() else " •"
+        except RuntimeError:  # the stack is cleared while the window is being destroyed
+            return
         self.setWindowTitle(f"{self.controller.title}{dirty} — DeepComposer Desktop")
 
     @Slot(str)

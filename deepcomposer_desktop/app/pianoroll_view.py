@@ -21,7 +21,7 @@ EDGE_GRAB_PX = 6
 
 
 class PianoRollView(QAbstractScrollArea):
-    selectionChanged = Signal(list)  # list[Note]
+    selectionChanged = Signal(object)  # list[Note]
     positionClicked = Signal(float)  # beat
 
     def __init__(self, controller: CompositionController, parent: QWidget | None = None):

@@ -23,7 +23,7 @@ from .gm_programs import GM_PROGRAM_NAMES
 
 
 class TracksPanel(QWidget):
-    trackChanged = Signal(int, dict)  # track index, field changes (program/volume/muted/solo)
+    trackChanged = Signal(int, object)  # track index, field changes (program/volume/muted/solo)
     regenerateRequested = Signal(int)  # track index
     removeRequested = Signal(int)
 

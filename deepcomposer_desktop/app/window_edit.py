@@ -99,7 +99,7 @@ class EditHandlers(QObject):
         if notes:
             self.w.roll.set_selection(moved)
 
-    @Slot(int, dict)
+    @Slot(int, object)
     def change_track(self, index: int, changes: dict) -> None:
         c = self.w.controller.composition
         if index >= len(c.tracks):
