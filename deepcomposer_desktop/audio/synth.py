@@ -124,7 +124,9 @@ class Synth:
         path = find_soundfont(soundfont)
         fluidsynth = _fluidsynth()
         self.sample_rate = int(sample_rate)
-        self._lock = threading.Lock()
+        # FluidSynth's API is thread-safe; this lock only keeps close() from freeing it under
+        # a sender or the audio callback (re-entrant: send -> set_volume).
+        self._lock = threading.RLock()
         self._fs = fluidsynth.Synth(
             gain=float(gain),
             samplerate=float(sample_rate),
@@ -169,21 +171,27 @@ class Synth:
     def load_soundfont(self, path: str | Path) -> int:
         """Load another SoundFont (checked first) and return its id; channels keep theirs."""
         path = check_soundfont(path)
-        for sfont_id, loaded in self._sfont_ids.items():
-            if loaded == path:
-                return sfont_id
-        sfont_id = int(self._fs.sfload(str(path), 0))
-        if sfont_id < 0:
-            raise SoundFontError(f"FluidSynth could not load SoundFont {path}")
-        self._sfont_ids[sfont_id] = path
-        return sfont_id
+        with self._lock:
+            if self._handle is None:
+                raise AudioError("the synth is closed")
+            for sfont_id, loaded in self._sfont_ids.items():
+                if loaded == path:
+                    return sfont_id
+            sfont_id = int(self._fs.sfload(str(path), 0))
+            if sfont_id < 0:
+                raise SoundFontError(f"FluidSynth could not load SoundFont {path}")
+            self._sfont_ids[sfont_id] = path
+            return sfont_id
 
     def set_channel_soundfont(self, channel: int, soundfont_id: int) -> None:
         """Bind ``channel`` to a loaded SoundFont and reselect its program from it."""
-        if soundfont_id not in self._sfont_ids:
-            raise SoundFontError(f"no SoundFont with id {soundfont_id} is loaded")
-        self._channel_sfont[_check_channel(channel)] = soundfont_id
-        self._select(channel, self._program[channel])
+        with self._lock:
+            if self._handle is None:
+                return
+            if soundfont_id not in self._sfont_ids:
+                raise SoundFontError(f"no SoundFont with id {soundfont_id} is loaded")
+            self._channel_sfont[_check_channel(channel)] = soundfont_id
+            self._select(channel, self._program[channel])
 
     def set_program(
         self,
@@ -195,27 +203,39 @@ class Synth:
     ) -> None:
         """GM program 0-127 on ``channel``; channel 9 plays drum kits (bank 128)."""
         _check_channel(channel)
-        if soundfont_id is not None:
-            if soundfont_id not in self._sfont_ids:
-                raise SoundFontError(f"no SoundFont with id {soundfont_id} is loaded")
-            self._channel_sfont[channel] = soundfont_id
-        if bank is not None:
-            self._bank[channel] = bank
-        self._select(channel, program)
+        with self._lock:
+            if self._handle is None:
+                return
+            if soundfont_id is not None:
+                if soundfont_id not in self._sfont_ids:
+                    raise SoundFontError(f"no SoundFont with id {soundfont_id} is loaded")
+                self._channel_sfont[channel] = soundfont_id
+            if bank is not None:
+                self._bank[channel] = bank
+            self._select(channel, program)
 
     def set_volume(self, channel: int, volume: int) -> None:
         """CC7, 0-127, as a track's volume; scaled by the channel gain."""
-        self._volume[_check_channel(channel)] = _clamp7(volume)
-        self._fs.cc(channel, 7, round(self._volume[channel] * self._gain[channel]))
+        with self._lock:
+            if self._handle is None:
+                return
+            self._volume[_check_channel(channel)] = _clamp7(volume)
+            self._fs.cc(channel, 7, round(self._volume[channel] * self._gain[channel]))
 
     def set_pan(self, channel: int, pan: int) -> None:
         """CC10, 0 = left, 64 = centre, 127 = right."""
-        self._fs.cc(_check_channel(channel), 10, _clamp7(pan))
+        with self._lock:
+            if self._handle is None:
+                return
+            self._fs.cc(_check_channel(channel), 10, _clamp7(pan))
 
     def set_channel_gain(self, channel: int, gain: float) -> None:
         """Scale a channel's CC7 by ``gain`` in 0-1 (0 silences it: mute/solo)."""
-        self._gain[_check_channel(channel)] = min(max(float(gain), 0.0), 1.0)
-        self.set_volume(channel, self._volume[channel])
+        with self._lock:
+            if self._handle is None:
+                return
+            self._gain[_check_channel(channel)] = min(max(float(gain), 0.0), 1.0)
+            self.set_volume(channel, self._volume[channel])
 
     def channel_program(self, channel: int) -> tuple[int, int, int]:
         """(soundfont id, bank, program) currently chosen on ``channel``."""
@@ -237,25 +257,26 @@ class Synth:
 
     def send(self, msg: mido.Message) -> None:
         """Apply one MIDI message now; it sounds from the start of the next rendered buffer."""
-        kind = msg.type
-        if self._handle is None:
-            return
-        if kind == "note_on":
-            self._fs.noteon(msg.channel, msg.note, msg.velocity)
-        elif kind == "note_off":
-            self._fs.noteoff(msg.channel, msg.note)
-        elif kind == "control_change":
-            self._control(msg.channel, msg.control, msg.value)
-        elif kind == "program_change":
-            self._select(msg.channel, msg.program)
-        elif kind == "pitchwheel":
-            self._fs.pitch_bend(msg.channel, msg.pitch)
-        elif kind == "aftertouch":
-            _functions["channel_pressure"](self._handle, msg.channel, msg.value)
-        elif kind == "polytouch":
-            _functions["key_pressure"](self._handle, msg.channel, msg.note, msg.value)
-        elif kind == "reset" or (kind == "sysex" and tuple(msg.data) == _GM_RESET):
-            self.reset()
+        with self._lock:
+            if self._handle is None:
+                return
+            kind = msg.type
+            if kind == "note_on":
+                self._fs.noteon(msg.channel, msg.note, msg.velocity)
+            elif kind == "note_off":
+                self._fs.noteoff(msg.channel, msg.note)
+            elif kind == "control_change":
+                self._control(msg.channel, msg.control, msg.value)
+            elif kind == "program_change":
+                self._select(msg.channel, msg.program)
+            elif kind == "pitchwheel":
+                self._fs.pitch_bend(msg.channel, msg.pitch)
+            elif kind == "aftertouch":
+                _functions["channel_pressure"](self._handle, msg.channel, msg.value)
+            elif kind == "polytouch":
+                _functions["key_pressure"](self._handle, msg.channel, msg.note, msg.value)
+            elif kind == "reset" or (kind == "sysex" and tuple(msg.data) == _GM_RESET):
+                self.reset()
 
     def _control(self, channel: int, control: int, value: int) -> None:
         if control == 7:
@@ -271,11 +292,12 @@ class Synth:
 
     def all_notes_off(self) -> None:
         """Release every note (with its natural release) on every channel."""
-        if self._handle is None:
-            return
-        for channel in range(CHANNELS):
-            self._fs.cc(channel, 64, 0)  # sustain pedal up, else held notes ring on
-            self._fs.all_notes_off(channel)
+        with self._lock:
+            if self._handle is None:
+                return
+            for channel in range(CHANNELS):
+                self._fs.cc(channel, 64, 0)  # sustain pedal up, else held notes ring on
+                self._fs.all_notes_off(channel)
 
     def reset(self) -> None:
         """GM defaults: piano everywhere, drums on channel 10, volume 100, centre pan, gain 1.
@@ -283,14 +305,17 @@ class Synth:
         Channels keep their SoundFont binding. Up to 63 frames rendered before the reset may
         still come out first: FluidSynth renders in blocks of 64 frames.
         """
-        for channel in range(CHANNELS):
-            self._bank[channel] = DRUM_BANK if channel == DRUM_CHANNEL else 0
-            self._gain[channel] = 1.0
-            self._fs.cc(channel, 121, 0)
-            self._fs.all_sounds_off(channel)
-            self._select(channel, 0)
-            self.set_volume(channel, 100)
-            self.set_pan(channel, 64)
+        with self._lock:
+            if self._handle is None:
+                return
+            for channel in range(CHANNELS):
+                self._bank[channel] = DRUM_BANK if channel == DRUM_CHANNEL else 0
+                self._gain[channel] = 1.0
+                self._fs.cc(channel, 121, 0)
+                self._fs.all_sounds_off(channel)
+                self._select(channel, 0)
+                self.set_volume(channel, 100)
+                self.set_pan(channel, 64)
 
     # -- the source -------------------------------------------------------------------------
 
@@ -314,7 +339,8 @@ class Synth:
         return out
 
     def active_voices(self) -> int:
-        return 0 if self._handle is None else int(self._fs.get_active_voice_count())
+        with self._lock:
+            return 0 if self._handle is None else int(self._fs.get_active_voice_count())
 
     def close(self) -> None:
         """Free FluidSynth; later sends are ignored and renders give silence."""

@@ -208,3 +208,37 @@ def test_closed_synth_is_silent_and_ignores_messages() -> None:
 def test_bad_sample_rate_is_refused() -> None:
     with pytest.raises(AudioError):
         Synth(sample_rate=100)
+
+
+def test_sending_from_many_threads_while_rendering_and_closing_is_safe() -> None:
+    """The player, keyboard thru and audio callback all touch one synth; close() may race."""
+    import threading
+
+    synth = Synth(sample_rate=RATE, dynamic_loading=True)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def sender(channel: int) -> None:
+        try:
+            i = 0
+            while not stop.is_set():
+                synth.send(note_on(48 + i % 24, channel=channel))
+                synth.send(mido.Message("note_off", channel=channel, note=48 + i % 24))
+                synth.set_channel_gain(channel, (i % 3) / 2)
+                i += 1
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=sender, args=(ch,)) for ch in (0, 1, 9)]
+    for thread in threads:
+        thread.start()
+    buffer = np.zeros((256, 2), dtype=np.float32)
+    for _ in range(200):
+        synth.render_into(buffer)
+    synth.close()  # while the senders still send
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert errors == []
+    synth.render_into(buffer)
+    assert not buffer.any()
