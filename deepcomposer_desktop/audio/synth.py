@@ -78,11 +78,13 @@ _LOG_LEVELS = {0: logging.CRITICAL, 1: logging.ERROR, 2: logging.WARNING}
 _LOG_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p)
 
 
-@_LOG_FUNCTION
 def _log_from_fluidsynth(level: int, message: bytes, _data: Any) -> None:
     log.log(
         _LOG_LEVELS.get(level, logging.DEBUG), "fluidsynth: %s", message.decode(errors="replace")
     )
+
+
+_LOG_CALLBACK = _LOG_FUNCTION(_log_from_fluidsynth)  # kept alive for FluidSynth
 
 
 def _route_fluidsynth_log(lib: Any) -> None:
@@ -91,7 +93,7 @@ def _route_fluidsynth_log(lib: Any) -> None:
     setter = lib.fluid_set_log_function
     setter.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p]
     for level in range(5):
-        func = _log_from_fluidsynth if level in _LOG_LEVELS else None
+        func = _LOG_CALLBACK if level in _LOG_LEVELS else None
         setter(level, ctypes.cast(func, ctypes.c_void_p) if func else None, None)
 
 

@@ -13,7 +13,8 @@ from deepcomposer_desktop.core.errors import OutputFileError
 def to_pcm16(audio: np.ndarray) -> np.ndarray:
     """float audio (-1..1, shape (frames, channels)) to little-endian int16, clipped, rounded."""
     scaled = np.clip(np.asarray(audio, dtype=np.float32), -1.0, 1.0) * 32767.0
-    return np.rint(scaled).astype("<i2")
+    pcm: np.ndarray = np.rint(scaled).astype("<i2")
+    return pcm
 
 
 def write_wav(path: str | Path, audio: np.ndarray, sample_rate: int) -> None:
