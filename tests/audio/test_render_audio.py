@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from audio_analysis import band_energy_ratio, fundamental_hz, onsets_s, peak, rms_envelope
+from tiny_sf2 import write_sine_sf2
 
 from deepcomposer_desktop.audio.render import normalise, render_composition
 from deepcomposer_desktop.audio.synth import Synth
@@ -113,15 +114,29 @@ def test_absurdly_long_music_is_refused(dry_synth: Synth) -> None:
         render_composition(Composition((far,)), synth=dry_synth)
 
 
-def test_per_track_soundfont(dry_synth: Synth) -> None:
-    melody = Track("m", (Note(0.0, 69, 1.0),))
-    other = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
-    mono = render_composition(Composition((melody,)), synth=dry_synth)
-    full = render_composition(Composition((melody,)), synth=dry_synth, track_soundfonts={0: other})
-    assert peak(full) > 0.5
-    assert not np.allclose(mono[: len(full)], full[: len(mono)], atol=1e-2)
+def test_per_track_soundfont(dry_synth: Synth, tmp_path) -> None:
+    sine = write_sine_sf2(tmp_path / "sine.sf2")
+    piano = Track("piano", (Note(0.0, 57, 2.0),))
+    tone = Track("tone", (Note(0.0, 69, 2.0),))
+    audio = render_composition(
+        Composition((piano, tone)), synth=dry_synth, track_soundfonts={1: sine}
+    )
+    assert peak(audio) > 0.5
+    # the sine track sounds with its SoundFont; the piano track keeps the GM piano
+    tone_only = render_composition(
+        Composition((piano, Track("tone", tone.notes, solo=True))),
+        synth=dry_synth,
+        track_soundfonts={1: sine},
+    )
+    assert band_energy_ratio(seconds(tone_only, 0.1, 0.9), RATE, 600.0) < 1e-3
+    piano_only = render_composition(
+        Composition((piano, Track("tone", tone.notes, muted=True))),
+        synth=dry_synth,
+        track_soundfonts={1: sine},
+    )
+    assert band_energy_ratio(seconds(piano_only, 0.1, 0.9), RATE, 600.0) > 1e-2
     with pytest.raises(CompositionError):
-        render_composition(Composition((melody,)), synth=dry_synth, track_soundfonts={3: other})
+        render_composition(Composition((piano,)), synth=dry_synth, track_soundfonts={3: sine})
 
 
 def test_default_render_builds_its_own_synth_with_reverb(tmp_path) -> None:

@@ -8,6 +8,7 @@ import mido
 import numpy as np
 import pytest
 from audio_analysis import band_energy_ratio, fundamental_hz, peak
+from tiny_sf2 import write_sine_sf2
 
 from deepcomposer_desktop.audio import synth as synth_module
 from deepcomposer_desktop.audio.soundfont import find_soundfont
@@ -134,18 +135,32 @@ def test_channel_can_use_a_second_soundfont(synth: Synth) -> None:
         synth.set_channel_soundfont(3, 99)
 
 
-def test_per_channel_soundfont_selects_from_that_soundfont() -> None:
-    other = "/usr/share/sounds/sf2/FluidR3_GM.sf2"
+def test_per_channel_soundfont_selects_from_that_soundfont(tmp_path) -> None:
+    sine = write_sine_sf2(tmp_path / "sine.sf2")
     with Synth(sample_rate=RATE, dynamic_loading=True, reverb=False, chorus=False) as synth:
-        second = synth.load_soundfont(other)
+        second = synth.load_soundfont(sine)
         assert second != synth.default_soundfont_id
         synth.set_program(2, 0, soundfont_id=second)
         assert synth.channel_program(2) == (second, 0, 0)
         assert synth.channel_program(1)[0] in (0, synth.default_soundfont_id)
-        synth.send(note_on(60, channel=2))
-        from_second = synth.render(RATE // 2)
-        synth.send(note_on(60, channel=1))
-        assert peak(from_second) > 0.01
+        synth.send(note_on(69, channel=2))
+        from_sine = synth.render(RATE // 2)
+        synth.reset()
+        synth.render(128)
+        synth.send(note_on(69, channel=1))
+        from_gm = synth.render(RATE // 2)
+    # the sine SoundFont has no harmonics; FluidR3's piano has plenty
+    assert fundamental_hz(from_sine, RATE) == pytest.approx(440, abs=2)
+    assert band_energy_ratio(from_sine, RATE, 600.0) < 1e-3
+    assert band_energy_ratio(from_gm, RATE, 600.0) > 1e-2
+
+
+def test_users_own_soundfont_can_be_the_main_one(tmp_path) -> None:
+    with Synth(write_sine_sf2(tmp_path / "s.sf2"), sample_rate=RATE, reverb=False) as synth:
+        synth.send(note_on(81))
+        assert fundamental_hz(synth.render(RATE // 2), RATE) == pytest.approx(880, abs=2)
+        synth.set_program(0, 40)  # missing from this SoundFont: falls back, no crash
+        synth.send(mido.Message("program_change", channel=9, program=0))
 
 
 def test_bad_soundfont_is_refused(tmp_path) -> None:

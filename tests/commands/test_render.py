@@ -1,6 +1,8 @@
 """``deepcomposer render``: a WAV out, or one clear line and exit 2."""
 
+import sys
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,6 +10,9 @@ import pytest
 from deepcomposer_desktop.cli import main
 from deepcomposer_desktop.core import Composition, Note, TempoChange, Track
 from deepcomposer_desktop.core.midifile import write_midi
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "audio"))
+from tiny_sf2 import write_sine_sf2
 
 
 @pytest.fixture()
@@ -38,9 +43,12 @@ def test_renders_a_midi_file_to_wav(song, tmp_path, capsys) -> None:
 
 def test_explicit_soundfont(song, tmp_path) -> None:
     out = tmp_path / "x.wav"
-    sf2 = "/usr/share/sounds/sf3/FluidR3Mono_GM.sf3"
-    assert main(["render", str(song), "-o", str(out), "--soundfont", sf2, "--tail", "0"]) == 0
-    assert out.exists()
+    sf2 = write_sine_sf2(tmp_path / "sine.sf2")
+    assert main(["render", str(song), "-o", str(out), "--soundfont", str(sf2), "--tail", "0"]) == 0
+    rate, _, samples = read_wav(out)
+    left = samples[0::2].astype(float)[int(0.55 * rate) : int(0.95 * rate)]  # the A4 alone
+    spectrum = np.abs(np.fft.rfft(left * np.hanning(len(left))))
+    assert np.fft.rfftfreq(len(left), 1 / rate)[spectrum.argmax()] == pytest.approx(440, abs=3)
 
 
 @pytest.mark.parametrize(
