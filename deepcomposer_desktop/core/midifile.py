@@ -1,7 +1,7 @@
 """MIDI files in and out: the only module in ``core`` that touches the file system.
 
 Reading is strict and bounded (``midiread``: sizes checked before use, at most 64 MB, 1024
-tracks, 4 million events) and then lenient about musical details (``midibuild``: how events
+tracks, 2 million events) and then lenient about musical details (``midibuild``: how events
 become notes and tracks). Writing produces type-1 files (``midiwrite``, our own encoder;
 ``composition_to_midi`` hands them to mido). Every failure is a ``MidiFileError`` or
 ``OutputFileError`` with a one-line message.

@@ -16,8 +16,8 @@ from deepcomposer_desktop.core.errors import MidiFileError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TRACKS = 1024
-MAX_EVENTS = 4_000_000  # bounds parse time (a few seconds) for files full of tiny events
-MAX_NOTES = 1_000_000  # bounds memory of the notes built from them
+MAX_EVENTS = 2_000_000  # bounds parse time (a few seconds) for files full of tiny events
+MAX_NOTES = 500_000  # bounds memory: about 300 bytes per note while loading
 
 # Data bytes after a channel status, by the status's high nibble (0x8-0xE).
 _CHANNEL_DATA_BYTES = {0x8: 2, 0x9: 2, 0xA: 2, 0xB: 2, 0xC: 1, 0xD: 1, 0xE: 2}
@@ -124,6 +124,8 @@ def _parse_track(data: bytes, pos: int, end: int, number: int, budget: _Budget) 
     tick = 0
     running = 0  # last channel status byte, 0 = none yet
     events = 0
+    event_limit = MAX_EVENTS - budget.events
+    note_limit = 2 * MAX_NOTES - budget.notes  # note-ons and note-offs
 
     def fail(what: str) -> MidiFileError:
         return MidiFileError(f"track {number}: {what} at byte {pos}")
@@ -145,6 +147,8 @@ def _parse_track(data: bytes, pos: int, end: int, number: int, budget: _Budget) 
         if pos >= end:
             raise fail("the track ends after a delta time")
         events += 1
+        if events > event_limit:
+            raise MidiFileError(f"the file has more than {MAX_EVENTS} events; too large to load")
         status = data[pos]
         if status < 0x80:
             if not running:
@@ -164,10 +168,12 @@ def _parse_track(data: bytes, pos: int, end: int, number: int, budget: _Budget) 
             pos += size
             kind = status >> 4
             channel = status & 0x0F
-            if kind == 0x9:
-                notes.append((tick, channel, first, second))
-            elif kind == 0x8:
-                notes.append((tick, channel, first, 0))
+            if kind == 0x9 or kind == 0x8:
+                notes.append((tick, channel, first, second if kind == 0x9 else 0))
+                if len(notes) > note_limit:
+                    raise MidiFileError(
+                        f"the file has more than {MAX_NOTES} notes; too large to load"
+                    )
             elif kind == 0xC:
                 programs.append((tick, channel, first))
             elif kind == 0xB:
@@ -193,10 +199,6 @@ def _parse_track(data: bytes, pos: int, end: int, number: int, budget: _Budget) 
     track.end_tick = tick
     budget.events += events
     budget.notes += len(notes)
-    if budget.events > MAX_EVENTS:
-        raise MidiFileError(f"the file has more than {MAX_EVENTS} events; too large to load")
-    if budget.notes > 2 * MAX_NOTES:
-        raise MidiFileError(f"the file has more than {MAX_NOTES} notes; too large to load")
     return track
 
 

@@ -211,3 +211,21 @@ def test_every_truncation_of_a_real_file_raises_only_midi_file_error(length: int
     else:
         with pytest.raises(MidiFileError):
             read_midi_bytes(REAL[:length])
+
+
+def test_too_many_notes_or_events_stop_the_parse_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepcomposer_desktop.core import midiread
+
+    monkeypatch.setattr(midiread, "MAX_NOTES", 100)
+    monkeypatch.setattr(midiread, "MAX_EVENTS", 1000)
+    notes = b"\x00\x90" + b"\x3c\x40\x01\x3c\x00\x01" * 101 + b"\x3c\x00" + END
+    with pytest.raises(MidiFileError, match="more than 100 notes"):
+        read_midi_bytes(header() + chunk(notes))
+    controls = b"\x00\xb0" + b"\x07\x40\x00" * 1001 + b"\x07\x40" + END
+    with pytest.raises(MidiFileError, match="more than 1000 events"):
+        read_midi_bytes(header() + chunk(controls))
+    # the budget is shared by all tracks
+    half = b"\x00\x90" + b"\x3c\x40\x01\x3c\x00\x01" * 60 + b"\x3c\x00" + END
+    with pytest.raises(MidiFileError, match="more than 100 notes"):
+        read_midi_bytes(header(tracks=2) + chunk(half) + chunk(half))
+    assert len(read_midi_bytes(header() + chunk(half)).tracks[0].notes) == 60
