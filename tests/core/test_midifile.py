@@ -369,3 +369,33 @@ def test_nested_same_pitch_notes_keep_their_starts_and_ends() -> None:
     again = read_midi_bytes(composition_to_bytes(Composition((track,)))).tracks[0].notes
     assert [n.start_beat for n in again] == [0.0, 1.0]
     assert sorted(n.end_beat for n in again) == [2.0, 4.0]
+
+
+def test_we_read_what_pretty_midi_writes(tmp_path: Path) -> None:
+    pm = pretty_midi.PrettyMIDI(initial_tempo=100.0)
+    piano = pretty_midi.Instrument(program=0, name="Right Hand")
+    cello = pretty_midi.Instrument(program=42, name="Cello")
+    kit = pretty_midi.Instrument(program=0, is_drum=True, name="Kit")
+    beat = 0.6  # seconds at 100 BPM
+    piano.notes += [pretty_midi.Note(90, 72, 0.0, beat), pretty_midi.Note(90, 72, beat, 2 * beat)]
+    cello.notes += [pretty_midi.Note(70, 48, 0.0, 4 * beat)]
+    kit.notes += [pretty_midi.Note(100, 38, beat, 1.5 * beat)]
+    pm.instruments += [cello, piano, kit]
+    path = tmp_path / "pm.mid"
+    pm.write(str(path))
+    composition = read_midi(path)
+    assert composition.tempo_bpm == 100.0
+    by_name = {t.name: t for t in composition.tracks}
+    assert set(by_name) == {"Right Hand", "Cello", "Kit"}
+    assert by_name["Right Hand"].notes == (Note(0.0, 72, 1.0, 90), Note(1.0, 72, 1.0, 90))
+    assert by_name["Cello"].notes == (Note(0.0, 48, 4.0, 70),)
+    assert by_name["Cello"].program == 42
+    assert by_name["Kit"].is_drum and by_name["Kit"].notes == (Note(1.0, 38, 0.5, 100),)
+    assert composition.tracks[composition.melody_index].name == "Right Hand"
+
+
+def test_pretty_midi_sees_restruck_notes_as_two(tmp_path: Path) -> None:
+    path = tmp_path / "restrike.mid"
+    write_midi(Composition((Track("m", (Note(0.0, 60, 1.0), Note(1.0, 60, 1.0))),)), path)
+    notes = pretty_midi.PrettyMIDI(str(path)).instruments[0].notes
+    assert [(n.start, n.end) for n in notes] == [(0.0, 0.5), (0.5, 1.0)]
