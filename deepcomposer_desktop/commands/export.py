@@ -14,8 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--description", default="")
     parser.add_argument(
         "--voice-order",
-        default="bass,tenor,alto,bass",
-        help="order in which the engine samples the voices (comma separated)",
+        default=None,
+        help="engine passes, comma separated; 'tenor+alto' samples two voices from one run "
+        "(default for chorales: bass,tenor,alto,bass)",
     )
     parser.add_argument("--pitch-temperature", type=float, default=1.0)
     parser.add_argument("--onset-temperature", type=float, default=1.0)
@@ -35,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
         name=args.name or args.out.resolve().name,
         genre=args.genre,
         description=args.description,
-        voice_order=tuple(v.strip() for v in args.voice_order.split(",") if v.strip()),
+        voice_order=tuple(v.strip() for v in args.voice_order.split(",") if v.strip())
+        if args.voice_order
+        else None,
         pitch_temperature=args.pitch_temperature,
         onset_temperature=args.onset_temperature,
         with_reference=not args.no_reference,

@@ -11,7 +11,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--melody-track", type=int, help="melody track index (MIDI folder)")
     parser.add_argument(
         "--track-map",
-        help="accompaniment tracks by index or name, e.g. 'alto=1,tenor=2,bass=3' (MIDI folder)",
+        help="source track (name or index) = model track, e.g. 'Violin=alto,2=tenor,Cello=bass'",
     )
     parser.add_argument("--all-meters", action="store_true", help="keep 3/4 chorales too")
     parser.add_argument("--val-fraction", type=float, default=0.1)
@@ -25,13 +25,13 @@ def run(args: argparse.Namespace) -> int:
     )
 
     if args.midi_dir is not None:
-        from deepcomposer_desktop.training.dataset import build_from_midi_folder
+        from deepcomposer_desktop.training.dataset import build_from_midi_folder, parse_track_map
 
         dataset = build_from_midi_folder(
             args.midi_dir,
             name_filter=args.name_filter,
             melody_track=args.melody_track,
-            track_map=args.track_map,
+            track_map=parse_track_map(args.track_map),
             val_fraction=args.val_fraction,
             seed=args.seed,
         )

@@ -72,7 +72,11 @@ def resolve_model(name_or_path: str | Path) -> Path:
         for folder in models_dirs():
             if (folder / name / MANIFEST_NAME).is_file():
                 return folder / name
-    known = ", ".join(sorted({m.name for m in list_models()})) or "none installed"
+    installed = list_models()
+    for info in installed:
+        if info.name == name:
+            return info.path
+    known = ", ".join(sorted({m.name for m in installed})) or "none installed"
     raise ModelError(f"no model {name!r} (known: {known})")
 
 

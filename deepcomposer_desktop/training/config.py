@@ -15,14 +15,15 @@ class TrainConfig:
 
     data: str = "data/chorales.npz"
     out: str = "runs/bach-chorale"
-    epochs: int = 40
+    epochs: int = 36
     steps_per_epoch: int = 200
     batch_size: int = 32
     lr: float = 1e-3
     crop_steps: int = 64
-    channels: int = 96
+    channels: int = 64
     blocks: int = 8
     onset_weight: float = 0.5
+    full_hide_rate: float = 0.35
     adversarial_weight: float = 0.0
     critic_steps: int = 5
     critic_lr: float = 1e-4

@@ -28,6 +28,7 @@ import numpy as np
 from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.errors import DatasetError
 from deepcomposer_desktop.core.note import Note
+from deepcomposer_desktop.engine.encoding import encode_notes as engine_encode
 
 STEPS_PER_BEAT = 2
 LOW_PITCH = 28
@@ -61,37 +62,10 @@ class Dataset:
 def encode_notes(
     notes: Sequence[Note], n_steps: int, *, steps_per_beat: int = STEPS_PER_BEAT
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One monophonic voice -> (pitch classes (n_steps,) int16, onsets (n_steps,) bool).
-
-    A step shows the note sounding at its start; if none sounds there but one starts inside
-    the step, that one (so short pickups and passing notes are not lost). The highest note
-    wins in chords. Pitches outside the model range are folded in by octaves.
-    """
-    pitch = np.full(n_steps, REST, dtype=np.int16)
-    onset = np.zeros(n_steps, dtype=bool)
-    started = np.zeros(n_steps, dtype=bool)
-    for note in sorted(notes, key=lambda n: (n.start_beat, -n.pitch)):
-        p = note.pitch
-        while p < LOW_PITCH:
-            p += 12
-        while p >= LOW_PITCH + N_PITCHES:
-            p -= 12
-        first = int(np.floor(note.start_beat * steps_per_beat + 1e-6))
-        end = int(np.ceil(note.end_beat * steps_per_beat - 1e-6))
-        on_grid = abs(note.start_beat * steps_per_beat - first) < 1e-6
-        if first >= n_steps:
-            continue
-        if on_grid or not started[first]:
-            pitch[first] = p - LOW_PITCH
-            if not started[first]:
-                onset[first] = True
-                started[first] = True
-        lo = first + 1
-        hi = min(max(end, first + 1), n_steps)
-        if hi > lo:
-            pitch[lo:hi] = p - LOW_PITCH
-            onset[lo:hi] = False
-    return pitch, onset
+    """One voice -> (classes (n_steps,) int16, onsets (n_steps,) bool), as the engine does."""
+    return engine_encode(
+        notes, n_steps, steps_per_beat=steps_per_beat, low_pitch=LOW_PITCH, n_pitches=N_PITCHES
+    )
 
 
 def bar_starts(composition: Composition, n_steps: int) -> np.ndarray:
@@ -251,6 +225,58 @@ def build_chorale_dataset(
             "pieces_before_split": len(pieces),
         },
     )
+
+
+def parse_track_map(text: str | None) -> dict[str, str] | None:
+    """'Violin=alto,2=tenor' -> {"Violin": "alto", "2": "tenor"} (source track -> target)."""
+    if not text:
+        return None
+    mapping: dict[str, str] = {}
+    for item in text.split(","):
+        source, sep, target = item.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise DatasetError(f"track map entry {item!r} is not SOURCE=TARGET")
+        mapping[source.strip()] = target.strip()
+    return mapping
+
+
+def build_from_midi_folder(
+    folder: Path,
+    *,
+    name_filter: str | None = None,
+    melody_track: int | None = None,
+    track_map: dict[str, str] | None = None,
+    val_fraction: float = 0.1,
+    seed: int = 0,
+) -> Dataset:
+    """A dataset from the user's MIDI files (melody + the same accompaniment tracks in each).
+
+    Each accompaniment track is reduced to one line (its highest note at each step), as the
+    model predicts one note per voice and step.
+    """
+    from deepcomposer_desktop.training.midi_folder import build_midi_folder_dataset
+
+    compositions, summary = build_midi_folder_dataset(
+        folder, name_filter=name_filter, melody_track=melody_track, track_map=track_map
+    )
+    counts = {len(c.tracks) for c in compositions}
+    n_tracks = min(counts)
+    if n_tracks < 2:
+        raise DatasetError("the MIDI files need a melody and at least one accompaniment track")
+    names = [t.name for t in compositions[0].tracks[:n_tracks]]
+    pieces = [encode_composition(c, tuple(range(n_tracks))) for c in compositions]
+    programs = [t.program for t in compositions[0].tracks[:n_tracks]]
+    meta = {
+        "source": f"MIDI folder {folder}",
+        "voices": ["melody", *names[1:]],
+        "programs": programs,
+        "summary": summary.to_dict(),
+        "skipped": len(summary.skipped),
+        "pieces_before_split": len(pieces),
+    }
+    if len(counts) > 1:
+        meta["note"] = f"files had {sorted(counts)} tracks; the first {n_tracks} are used"
+    return build_dataset(pieces, val_fraction=val_fraction, seed=seed, meta=meta)
 
 
 def save_dataset(dataset: Dataset, path: Path) -> None:

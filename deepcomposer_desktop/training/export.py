@@ -37,16 +37,17 @@ log = logging.getLogger(__name__)
 ONNX_NAME = "model.onnx"
 OPSET = 17
 VOICE_NAMES = ("soprano", "alto", "tenor", "bass")
-PROGRAMS = {"alto": 52, "tenor": 52, "bass": 52}  # GM Choir Aahs: a chorale is sung
+CHOIR_PROGRAM = 52  # GM Choir Aahs: a chorale is sung
 DEFAULT_ORDER = ("bass", "tenor", "alto", "bass")
 
 
 def export_onnx(model: Harmonizer, path: Path) -> None:
     steps = 16
+    v = model.config.n_voices
     args = (
-        torch.zeros(1, 4, steps, dtype=torch.long),
-        torch.zeros(1, 4, steps),
-        torch.ones(1, 4, steps),
+        torch.zeros(1, v, steps, dtype=torch.long),
+        torch.zeros(1, v, steps),
+        torch.ones(1, v, steps),
         torch.zeros(1, 2, steps),
     )
     axes: dict[str, dict[int, str]] = {name: {0: "batch", 2: "steps"} for name in INPUT_NAMES}
@@ -66,16 +67,16 @@ def export_onnx(model: Harmonizer, path: Path) -> None:
         )
 
 
-def _tensor_specs() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _tensor_specs(v: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     inputs = [
-        {"name": "pitch", "dtype": "int64", "shape": ["batch", 4, "steps"]},
-        {"name": "onset", "dtype": "float32", "shape": ["batch", 4, "steps"]},
-        {"name": "known", "dtype": "float32", "shape": ["batch", 4, "steps"]},
+        {"name": "pitch", "dtype": "int64", "shape": ["batch", v, "steps"]},
+        {"name": "onset", "dtype": "float32", "shape": ["batch", v, "steps"]},
+        {"name": "known", "dtype": "float32", "shape": ["batch", v, "steps"]},
         {"name": "meter", "dtype": "float32", "shape": ["batch", 2, "steps"]},
     ]
     outputs = [
-        {"name": "pitch_logits", "dtype": "float32", "shape": ["batch", 3, "steps", N_CLASSES]},
-        {"name": "onset_logits", "dtype": "float32", "shape": ["batch", 3, "steps"]},
+        {"name": "pitch_logits", "dtype": "float32", "shape": ["batch", v - 1, "steps", N_CLASSES]},
+        {"name": "onset_logits", "dtype": "float32", "shape": ["batch", v - 1, "steps"]},
     ]
     return inputs, outputs
 
@@ -124,7 +125,7 @@ def export_model(
     name: str = "bach-chorale",
     genre: str = "Bach chorale",
     description: str = "",
-    voice_order: tuple[str, ...] = DEFAULT_ORDER,
+    voice_order: tuple[str, ...] | None = None,
     pitch_temperature: float = 1.0,
     onset_temperature: float = 1.0,
     with_reference: bool = True,
@@ -135,8 +136,11 @@ def export_model(
     onnx_path = out_dir / ONNX_NAME
     export_onnx(model, onnx_path)
     meta = dict(state.get("dataset_meta", {}))
-    ranges = meta.get("voice_ranges_midi", [[55, 81], [53, 74], [48, 69], [36, 64]])
-    inputs, outputs = _tensor_specs()
+    v = model.config.n_voices
+    names = list(meta.get("voices", VOICE_NAMES))[:v]
+    ranges = meta.get("voice_ranges_midi", [[LOW_PITCH, LOW_PITCH + N_CLASSES - 2]] * v)
+    inputs, outputs = _tensor_specs(v)
+    programs = meta.get("programs", [CHOIR_PROGRAM] * v)
     config = state.get("config", {})
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -153,15 +157,15 @@ def export_model(
         "steps_per_beat": STEPS_PER_BEAT,
         "low_pitch": LOW_PITCH,
         "n_classes": N_CLASSES,
-        "melody": {"name": "soprano", "pitch_range": ranges[0]},
+        "melody": {"name": names[0], "pitch_range": ranges[0]},
         "tracks": [
-            {"name": voice, "program": PROGRAMS[voice], "pitch_range": ranges[i + 1]}
-            for i, voice in enumerate(VOICE_NAMES[1:])
+            {"name": names[i], "program": int(programs[i]), "pitch_range": ranges[i]}
+            for i in range(1, v)
         ],
         "inputs": inputs,
         "outputs": outputs,
         "sampling": {
-            "voice_order": list(voice_order),
+            "voice_order": list(voice_order or (DEFAULT_ORDER if v == 4 else names[:0:-1])),
             "pitch_temperature": pitch_temperature,
             "onset_temperature": onset_temperature,
         },
@@ -177,7 +181,7 @@ def export_model(
     }
     manifest_path = out_dir / MANIFEST_NAME
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
-    if with_reference:
+    if with_reference and names == list(VOICE_NAMES):
         manifest["reference_metrics"] = reference_metrics(out_dir)
         manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     if not onnx_path.is_file():

@@ -56,7 +56,14 @@ def meter_channels(bar_start: np.ndarray) -> np.ndarray:
 class Batcher:
     """Random crops of training pieces, transposed into a random allowed key."""
 
-    def __init__(self, data: Dataset, split: int, crop: int, rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        data: Dataset,
+        split: int,
+        crop: int,
+        rng: np.random.Generator,
+        full_hide_rate: float = 0.35,
+    ) -> None:
         self.data = data
         self.pieces = np.flatnonzero(data.split == split)
         if len(self.pieces) == 0:
@@ -65,6 +72,7 @@ class Batcher:
             )
         self.crop = crop
         self.rng = rng
+        self.full_hide_rate = full_hide_rate
 
     def sample(self, batch: int) -> dict[str, torch.Tensor]:
         v = self.data.pitch.shape[1]
@@ -96,20 +104,29 @@ class Batcher:
         }
 
     def masks(self, batch: int, steps: int) -> torch.Tensor:
-        """(B, V, T) float known-mask; melody always known, accompaniment partly hidden."""
-        known = np.ones((batch, 4, steps), dtype=np.float32)
+        """(B, V, T) float known-mask; melody always known, accompaniment partly hidden.
+
+        A share ``full_hide_rate`` hides all accompaniment (the engine's first pass), then
+        random voice subsets (later passes), then random beats (Coconet's own masks).
+        """
+        voices = self.data.pitch.shape[1]
+        acc = voices - 1
+        known = np.ones((batch, voices, steps), dtype=np.float32)
         for b in range(batch):
-            if self.rng.random() < 0.6:
-                hidden = np.zeros(3, dtype=bool)
+            draw = self.rng.random()
+            if draw < self.full_hide_rate:
+                known[b, 1:, :] = 0.0
+            elif draw < self.full_hide_rate + 0.3:
+                hidden = np.zeros(acc, dtype=bool)
                 while not hidden.any():
-                    hidden = self.rng.random(3) < 0.5
+                    hidden = self.rng.random(acc) < 0.5
                 known[b, 1:, :][hidden] = 0.0
             else:
                 rate = self.rng.uniform(0.1, 0.9)
                 beats = math.ceil(steps / STEPS_PER_BEAT)
-                hide = self.rng.random((3, beats)) < rate
+                hide = self.rng.random((acc, beats)) < rate
                 if not hide.any():
-                    hide[int(self.rng.integers(3)), int(self.rng.integers(beats))] = True
+                    hide[int(self.rng.integers(acc)), int(self.rng.integers(beats))] = True
                 known[b, 1:, :] = 1.0 - np.repeat(hide, STEPS_PER_BEAT, axis=1)[:, :steps]
         return torch.from_numpy(known)
 
@@ -230,7 +247,9 @@ def train(config: TrainConfig) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(config.seed + rank)
     rng = np.random.default_rng(config.seed + rank)
-    model_config = ModelConfig(channels=config.channels, blocks=config.blocks)
+    model_config = ModelConfig(
+        channels=config.channels, blocks=config.blocks, n_voices=int(data.pitch.shape[1])
+    )
     model = Harmonizer(model_config)
     critic = Critic(model_config)
     opt = torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -255,7 +274,7 @@ def train(config: TrainConfig) -> Path:
     train_model: torch.nn.Module = model
     if distributed:
         train_model = torch.nn.parallel.DistributedDataParallel(model)
-    batcher = Batcher(data, 0, config.crop_steps, rng)
+    batcher = Batcher(data, 0, config.crop_steps, rng, config.full_hide_rate)
     log_path = out / "log.jsonl"
     if _is_main():
         log.info("model parameters: %d", count_parameters(model))
