@@ -12,7 +12,6 @@ clean on a normal exit, so the next start can offer to restore what an unclean e
 """
 
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -20,11 +19,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from deepcomposer_desktop.app.library_sessions import SESSIONS_SCHEMA, SessionRecord, SessionsMixin
 from deepcomposer_desktop.core import Composition
-from deepcomposer_desktop.core.errors import CompositionError, OutputFileError
+from deepcomposer_desktop.core.errors import OutputFileError
 from deepcomposer_desktop.core.serialize import composition_from_json, composition_to_json
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "EntryNotFoundError",
+    "Library",
+    "LibraryEntry",
+    "LibraryError",
+    "SessionRecord",
+    "default_library_path",
+]
 
 APP_DIR_NAME = "DeepComposer Desktop"
 LIBRARY_FILE_NAME = "library.sqlite3"
@@ -38,16 +47,6 @@ CREATE TABLE IF NOT EXISTS compositions (
     bars INTEGER NOT NULL,
     tracks INTEGER NOT NULL,
     data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sessions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    pid INTEGER NOT NULL,
-    started_s REAL NOT NULL,
-    updated_s REAL NOT NULL,
-    clean INTEGER NOT NULL DEFAULT 0,
-    entry_id INTEGER,
-    take_data TEXT,
-    take_saved_s REAL
 );
 """
 
@@ -68,19 +67,6 @@ class LibraryEntry:
     bars: int
     tracks: int
     created_s: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    """One app run as the library saw it; ``entry_id`` is what was open at the last autosave."""
-
-    id: int
-    pid: int
-    started_s: float
-    updated_s: float
-    clean: bool
-    entry_id: int | None
-    take_saved_s: float | None  # set when a recording snapshot was kept
 
 
 def default_library_path() -> Path:
@@ -108,7 +94,7 @@ def _reason(err: sqlite3.Error) -> str:
     return text
 
 
-class Library:
+class Library(SessionsMixin):
     """A connection to one library file; create it with a path (made if missing)."""
 
     def __init__(self, path: Path | str) -> None:
@@ -122,7 +108,7 @@ class Library:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             with self._transaction() as conn:
-                for statement in _SCHEMA.split(";"):
+                for statement in (_SCHEMA + SESSIONS_SCHEMA).split(";"):
                     if statement.strip():
                         conn.execute(statement)
         except sqlite3.Error as err:
@@ -166,6 +152,42 @@ class Library:
 
     # -- compositions ------------------------------------------------------------------------
 
+    def _store(
+        self,
+        conn: sqlite3.Connection,
+        composition: Composition,
+        entry_id: int | None,
+        *,
+        title: str | None,
+        recreate: bool,
+        new_title: str | None = None,
+    ) -> int:
+        """Update ``entry_id`` (``title`` None keeps its title) or insert a new entry named
+        ``new_title``, else ``title``, else the composition's title, else "Untitled".
+
+        A missing ``entry_id`` raises EntryNotFoundError, or with ``recreate`` becomes a new
+        entry (autosave must never drop work because the entry was deleted meanwhile).
+        """
+        values = (time.time(), composition.bar_count, len(composition.tracks))
+        data = composition_to_json(composition)
+        if entry_id is not None:
+            cursor = conn.execute(
+                "UPDATE compositions SET title = COALESCE(?, title), modified_s = ?, bars = ?,"
+                " tracks = ?, data = ? WHERE id = ?",
+                (title, *values, data, entry_id),
+            )
+            if cursor.rowcount:
+                return entry_id
+            if not recreate:
+                raise EntryNotFoundError(f"library entry {entry_id} does not exist any more")
+        cursor = conn.execute(
+            "INSERT INTO compositions (title, modified_s, bars, tracks, data, created_s)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (new_title or title or composition.title or "Untitled", *values, data, values[0]),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
     def save(
         self, composition: Composition, *, title: str | None = None, entry_id: int | None = None
     ) -> int:
@@ -174,27 +196,8 @@ class Library:
         ``title`` None keeps an existing entry's title (a rename elsewhere wins) and names a
         new entry after the composition, or "Untitled".
         """
-        data = composition_to_json(composition)
-        now = time.time()
-        bars, tracks = composition.bar_count, len(composition.tracks)
         with self._writing("save") as conn:
-            if entry_id is None:
-                name = title if title is not None else (composition.title or "Untitled")
-                cursor = conn.execute(
-                    "INSERT INTO compositions (title, created_s, modified_s, bars, tracks, data)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (name, now, now, bars, tracks, data),
-                )
-                assert cursor.lastrowid is not None
-                return cursor.lastrowid
-            cursor = conn.execute(
-                "UPDATE compositions SET title = COALESCE(?, title), modified_s = ?, bars = ?,"
-                " tracks = ?, data = ? WHERE id = ?",
-                (title, now, bars, tracks, data, entry_id),
-            )
-            if cursor.rowcount == 0:
-                raise EntryNotFoundError(f"library entry {entry_id} does not exist any more")
-            return entry_id
+            return self._store(conn, composition, entry_id, title=title, recreate=False)
 
     def entries(self) -> list[LibraryEntry]:
         """Every entry, most recently modified first."""
@@ -247,94 +250,3 @@ class Library:
         with self._writing("delete") as conn:
             conn.execute("DELETE FROM compositions WHERE id = ?", (entry_id,))
             conn.execute("UPDATE sessions SET entry_id = NULL WHERE entry_id = ?", (entry_id,))
-
-    # -- autosave sessions -------------------------------------------------------------------
-
-    def begin_session(self) -> int:
-        now = time.time()
-        with self._writing("start a session") as conn:
-            conn.execute("DELETE FROM sessions WHERE clean = 1")
-            cursor = conn.execute(
-                "INSERT INTO sessions (pid, started_s, updated_s) VALUES (?, ?, ?)",
-                (os.getpid(), now, now),
-            )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
-
-    def autosave(
-        self,
-        session_id: int,
-        composition: Composition,
-        *,
-        entry_id: int | None,
-        title: str | None = None,
-    ) -> int:
-        """Save the open composition and note it in the session, in one transaction."""
-        data = composition_to_json(composition)
-        now = time.time()
-        bars, tracks = composition.bar_count, len(composition.tracks)
-        with self._writing("autosave") as conn:
-            cursor = None
-            if entry_id is not None:
-                cursor = conn.execute(
-                    "UPDATE compositions SET modified_s = ?, bars = ?, tracks = ?, data = ?"
-                    " WHERE id = ?",
-                    (now, bars, tracks, data, entry_id),
-                )
-            if cursor is None or cursor.rowcount == 0:  # new, or deleted meanwhile: re-create
-                name = title or composition.title or "Untitled"
-                cursor = conn.execute(
-                    "INSERT INTO compositions (title, created_s, modified_s, bars, tracks, data)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (name, now, now, bars, tracks, data),
-                )
-                assert cursor.lastrowid is not None
-                entry_id = cursor.lastrowid
-            conn.execute(
-                "UPDATE sessions SET entry_id = ?, updated_s = ? WHERE id = ?",
-                (entry_id, now, session_id),
-            )
-            return entry_id
-
-    def save_take(self, session_id: int, take: Composition | None) -> None:
-        """Keep (or, with None, drop) the snapshot of a recording still in progress."""
-        data = None if take is None else composition_to_json(take)
-        now = time.time()
-        with self._writing("save the recording") as conn:
-            conn.execute(
-                "UPDATE sessions SET take_data = ?, take_saved_s = ?, updated_s = ? WHERE id = ?",
-                (data, None if take is None else now, now, session_id),
-            )
-
-    def end_session(self, session_id: int) -> None:
-        """Mark a normal exit: nothing of this session needs restoring."""
-        with self._writing("close the session") as conn:
-            conn.execute(
-                "UPDATE sessions SET clean = 1, take_data = NULL, updated_s = ? WHERE id = ?",
-                (time.time(), session_id),
-            )
-
-    def sessions(self) -> list[SessionRecord]:
-        rows = self._reading(
-            "SELECT id, pid, started_s, updated_s, clean, entry_id, take_saved_s FROM sessions"
-            " ORDER BY updated_s DESC, id DESC"
-        )
-        return [
-            SessionRecord(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6])  # type: ignore[arg-type]
-            for r in rows
-        ]
-
-    def session_take(self, session_id: int) -> Composition | None:
-        rows = self._reading("SELECT take_data FROM sessions WHERE id = ?", (session_id,))
-        if not rows or rows[0][0] is None:
-            return None
-        try:
-            return composition_from_json(str(rows[0][0]))
-        except CompositionError as err:
-            log.warning("recording snapshot of session %s is unreadable: %s", session_id, err)
-            return None
-
-    def discard_session(self, session_id: int) -> None:
-        """Forget a session (after the user restored or declined it)."""
-        with self._writing("forget the session") as conn:
-            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
