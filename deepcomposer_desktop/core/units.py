@@ -9,7 +9,7 @@ def ticks_to_beats(tick: int, ticks_per_beat: int) -> float:
 
 def beats_to_ticks(beat: float, ticks_per_beat: int) -> int:
     """Round to the nearest tick so that float beats never drift in a written file."""
-    return int(round(beat * ticks_per_beat))
+    return round(beat * ticks_per_beat)
 
 
 def beats_to_seconds(beats: float, tempo_bpm: float) -> float:
@@ -21,7 +21,7 @@ def seconds_to_beats(seconds: float, tempo_bpm: float) -> float:
 
 
 def bpm_to_microseconds_per_beat(tempo_bpm: float) -> int:
-    return int(round(MICROSECONDS_PER_MINUTE / tempo_bpm))
+    return round(MICROSECONDS_PER_MINUTE / tempo_bpm)
 
 
 def microseconds_per_beat_to_bpm(microseconds: int) -> float:
@@ -38,5 +38,5 @@ def steps_to_beats(step: int, steps_per_beat: int) -> float:
 
 
 def beats_to_steps(beat: float, steps_per_beat: int) -> int:
-    """Nearest grid step; a note at 0.99 of a step lands on the next step, as a musician hears it."""
-    return int(round(beat * steps_per_beat))
+    """Nearest grid step: a note at 0.99 of a step lands on the next one, as a musician hears."""
+    return round(beat * steps_per_beat)
