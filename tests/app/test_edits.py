@@ -57,7 +57,7 @@ def test_half_strength_quantize_moves_halfway():
 
 def test_transpose_whole_melody_by_an_octave():
     c = piece(Note(0, 60, 1), Note(1, 64, 1))
-    result, moved = edits.transpose_notes(c, None, 12)
+    result, _moved = edits.transpose_notes(c, None, 12)
     assert [n.pitch for n in result.melody.notes] == [72, 76]
 
 

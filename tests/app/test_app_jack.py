@@ -1,0 +1,98 @@
+"""The window with real MIDI ports on a JACK server: a virtual keyboard in, a virtual synth out."""
+
+import itertools
+
+import mido
+import pytest
+from windowkit import make_window, melody_composition
+
+pytestmark = [pytest.mark.qt, pytest.mark.integration, pytest.mark.jack]
+
+
+@pytest.fixture
+def ports(jack_server):
+    from deepcomposer_desktop.midi import ports
+
+    ports.reset_backend()
+    yield ports
+    ports.reset_backend()
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch, ports):
+    w = make_window(
+        qtbot, tmp_path, monkeypatch, list_inputs=ports.list_inputs, list_outputs=ports.list_outputs
+    )
+    w.transport.count_in.setValue(0)
+    w.actions.metronome.setChecked(False)
+    return w
+
+
+def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
+    keyboard = ports.open_virtual_output("keys", client_name="VirtualKeyboard")
+    try:
+        qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=5000)
+        window.transport_handlers.choose_input(keyboard.name, update_picker=True)
+        assert window.input_label.text() == f"In: {keyboard.name}"
+        window.transport.tempo.setValue(120)
+        window.actions.record.trigger()
+        for pitch in (60, 62, 64, 65):
+            keyboard.send(mido.Message("note_on", note=pitch, velocity=90))
+            qtbot.wait(240)
+            keyboard.send(mido.Message("note_off", note=pitch))
+            qtbot.wait(10)
+        qtbot.waitUntil(lambda: len(window.roll._live_notes) == 4, timeout=3000)
+        window.actions.record.trigger()
+    finally:
+        keyboard.close()
+    notes = window.controller.composition.melody.notes
+    assert [n.pitch for n in notes] == [60, 62, 64, 65]
+    starts = [n.start_beat for n in notes]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert all(0.25 <= g <= 0.75 for g in gaps), gaps  # ~250 ms apart at 120 BPM = 0.5 beat
+
+
+def test_unplugging_the_keyboard_is_reported_in_the_status_bar(qtbot, window, ports):
+    keyboard = ports.open_virtual_output("keys2", client_name="UnplugKeyboard")
+    qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=5000)
+    window.transport_handlers.choose_input(keyboard.name)
+    window.actions.record.trigger()
+    keyboard.send(mido.Message("note_on", note=67, velocity=90))
+    qtbot.waitUntil(lambda: [n.pitch for n in window.roll._live_notes] == [67], timeout=3000)
+    with qtbot.waitSignal(window.live.listener.deviceLost, timeout=6000):
+        keyboard.close()
+    assert "unplugged" in window.statusBar().currentMessage()
+    assert window.live.is_recording  # the take goes on; what was played is kept
+    window.actions.record.trigger()
+    assert [n.pitch for n in window.controller.composition.melody.notes] == [67]
+
+
+def test_playback_to_a_midi_output_port_and_stop_silences_it(qtbot, window, ports):
+    received = []
+    synth = ports.open_virtual_input(
+        "synth", lambda m, s: received.append(m), client_name="VirtualSynth"
+    )
+    try:
+        qtbot.waitUntil(lambda: synth.name in ports.list_outputs(), timeout=5000)
+        window.transport_handlers.choose_output(synth.name, update_picker=True)
+        window.controller.load(melody_composition(), title="x")
+        window.actions.play.trigger()
+        qtbot.waitUntil(lambda: any(m.type == "note_on" for m in received), timeout=3000)
+        window.actions.stop.trigger()
+        qtbot.waitUntil(lambda: not sounding(received), timeout=3000)
+    finally:
+        synth.close()
+    assert not window.problems
+
+
+def sounding(messages) -> set:
+    """Notes still on: a note-on not followed by its note-off or an all-notes-off (CC123)."""
+    on = set()
+    for m in list(messages):
+        if m.type == "note_on" and m.velocity:
+            on.add((m.channel, m.note))
+        elif m.type in ("note_off", "note_on"):
+            on.discard((m.channel, m.note))
+        elif m.type == "control_change" and m.control in (120, 123):
+            on = {(ch, n) for ch, n in on if ch != m.channel}
+    return on

@@ -1,0 +1,140 @@
+"""Playing without hardware: on-screen piano and computer keys are heard, recorded, captured."""
+
+import time
+
+import mido
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from windowkit import RecordingSink, make_window, melody_composition
+
+pytestmark = [pytest.mark.qt, pytest.mark.integration]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    w = make_window(qtbot, tmp_path, monkeypatch)
+    w.sink_log = RecordingSink()
+    w.playback.sink.target = w.sink_log
+    w.transport.count_in.setValue(0)
+    w.actions.metronome.setChecked(False)
+    return w
+
+
+def click_key(qtbot, window, pitch, hold_ms=60):
+    rect = window.piano.key_rect(pitch)
+    pos = QPoint(int(rect.center().x()), int(rect.bottom() - 8))
+    qtbot.mousePress(window.piano, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.wait(hold_ms)
+    qtbot.mouseRelease(window.piano, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_on_screen_piano_records_a_take_and_is_heard(qtbot, window):
+    window.actions.record.trigger()
+    assert window.live.is_recording
+    for pitch in (60, 64, 67):
+        click_key(qtbot, window, pitch)
+        qtbot.wait(40)
+    qtbot.wait(80)  # a frame of live view
+    window.actions.record.trigger()
+    assert not window.live.is_recording
+    melody = window.controller.composition.melody
+    assert [n.pitch for n in melody.notes] == [60, 64, 67]
+    ons = [m.note for m in window.sink_log.messages if m.type == "note_on" and m.velocity]
+    assert ons[:3] == [60, 64, 67]  # thru: the player hears each key
+    assert window.roll._live_notes == []
+    window.controller.undo()
+    assert (
+        window.controller.composition.melody is None
+        or not window.controller.composition.melody.notes
+    )
+
+
+def test_notes_appear_live_while_recording(qtbot, window):
+    window.actions.record.trigger()
+    rect = window.piano.key_rect(62)
+    pos = QPoint(int(rect.center().x()), int(rect.bottom() - 8))
+    qtbot.mousePress(window.piano, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: [n.pitch for n in window.roll._live_notes] == [62], timeout=2000)
+    qtbot.mouseRelease(window.piano, Qt.MouseButton.LeftButton, pos=pos)
+    window.actions.stop.trigger()
+    assert [n.pitch for n in window.controller.composition.melody.notes] == [62]
+
+
+def test_computer_keyboard_plays_notes_and_shifts_octaves(qtbot, window):
+    played = []
+    window.live.heldChanged.connect(lambda held: played.extend(sorted(held)))
+    window.actions.qwerty.trigger()
+    window.roll.setFocus()
+    qtbot.keyClick(window.roll, Qt.Key.Key_A)  # C4
+    qtbot.keyClick(window.roll, Qt.Key.Key_X)  # octave up
+    qtbot.keyClick(window.roll, Qt.Key.Key_W)  # C#5
+    assert 60 in played and 73 in played
+    # G is a note key (G5 now): it plays and does not trigger Generate
+    window.controller.load(melody_composition(), title="x")
+    qtbot.keyClick(window.roll, Qt.Key.Key_G)
+    assert 79 in played
+    assert not window.generation.busy and len(window.controller.composition.tracks) == 1
+    # R is not a note key, so it still records, the natural way to capture what you play
+    qtbot.keyClick(window.roll, Qt.Key.Key_R)
+    assert window.live.is_recording
+    window.actions.stop.trigger()
+    window.actions.qwerty.trigger()
+    qtbot.keyClick(window.roll, Qt.Key.Key_G)
+    qtbot.waitUntil(lambda: len(window.controller.composition.tracks) == 3, timeout=5000)
+
+
+def test_keep_last_idea_turns_unrecorded_playing_into_the_melody(qtbot, window):
+    window.controller.load(melody_composition(), title="x")
+    for pitch in (65, 69, 72):
+        click_key(qtbot, window, pitch, hold_ms=30)
+    window.actions.keep_idea.trigger()
+    assert [n.pitch for n in window.controller.composition.melody.notes] == [65, 69, 72]
+    window.actions.keep_idea.trigger()
+    assert "Nothing was played" in window.statusBar().currentMessage()
+
+
+def test_play_then_stop_leaves_no_note_sounding(qtbot, window):
+    window.controller.load(melody_composition(), title="x")
+    window.actions.play.trigger()
+    assert window.playback.is_playing
+    qtbot.waitUntil(lambda: window.roll._playhead_beat is not None, timeout=3000)
+    qtbot.wait(300)
+    window.actions.play.trigger()  # space again stops
+    assert not window.playback.is_playing
+    msgs = window.sink_log.messages
+    sounding = set()
+    for m in msgs:
+        if m.type == "note_on" and m.velocity:
+            sounding.add((m.channel, m.note))
+        elif m.type in ("note_off", "note_on"):
+            sounding.discard((m.channel, m.note))
+    assert sounding == set()
+    all_off = {m.channel for m in msgs if m.type == "control_change" and m.control == 123}
+    assert all_off == set(range(16))
+    assert window.roll._playhead_beat is None
+
+
+def test_closing_the_window_releases_held_keys(qtbot, window):
+    rect = window.piano.key_rect(60)
+    qtbot.mousePress(
+        window.piano,
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(int(rect.center().x()), int(rect.bottom() - 8)),
+    )
+    window.close()
+    offs = [m for m in window.sink_log.messages if m.type == "note_off" and m.note == 60]
+    assert offs
+
+
+def test_an_unknown_input_port_is_a_message_not_a_crash(qtbot, window, jack_server):
+    window.transport_handlers.choose_input("No Such Keyboard 123")
+    assert window.problems and "No Such Keyboard" in window.problems[-1]
+    assert window.input_label.text() == "No MIDI keyboard"
+
+
+def test_an_unknown_output_port_is_a_message_not_a_crash(qtbot, window, jack_server):
+    window.transport_handlers.choose_output("No Such Synth 123")
+    assert window.problems and "No Such Synth" in window.problems[-1]
+    mido.Message("note_on", note=60)  # the window keeps working
+    assert window.playback.sink.target is None
+    time.sleep(0)
