@@ -23,15 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deepcomposer_desktop.app.gm_programs import GM_PROGRAM_NAMES
 from deepcomposer_desktop.core import Composition, Track
 from deepcomposer_desktop.core.errors import DeepComposerError
 from deepcomposer_desktop.core.key import PITCH_CLASS_NAMES
 from deepcomposer_desktop.core.midifile import read_midi
-
-try:
-    from deepcomposer_desktop.app.gm_programs import GM_PROGRAM_NAMES
-except ImportError:  # the table is a nicety; numbers are enough without it
-    GM_PROGRAM_NAMES = ()
 
 COLUMNS = ("Track", "Instrument", "Notes", "Range")
 
@@ -83,8 +79,12 @@ class ImportDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for row, track in enumerate(composition.tracks):
-            cells = (track.name or f"Track {row + 1}", instrument_name(track))
-            cells += (str(len(track.notes)), range_text(track))
+            cells = (
+                track.name or f"Track {row + 1}",
+                instrument_name(track),
+                str(len(track.notes)),
+                range_text(track),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column >= 2:

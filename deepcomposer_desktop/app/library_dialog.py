@@ -110,7 +110,13 @@ class LibraryDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return int(self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        item = self.table.item(rows[0].row(), 0)
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def _selected_title(self) -> str:
+        rows = self.table.selectionModel().selectedRows()
+        item = self.table.item(rows[0].row(), 0) if rows else None
+        return "" if item is None else item.text()
 
     def _update_buttons(self) -> None:
         chosen = self.selected_id() is not None
@@ -137,7 +143,7 @@ class LibraryDialog(QDialog):
         if entry_id is None:
             return
         if title is None:
-            current = self.table.item(self.table.currentRow(), 0).text()
+            current = self._selected_title()
             title, ok = QInputDialog.getText(self, "Rename", "Title:", text=current)
             if not ok:
                 return
@@ -165,7 +171,7 @@ class LibraryDialog(QDialog):
         entry_id = self.selected_id()
         if entry_id is None:
             return
-        title = self.table.item(self.table.currentRow(), 0).text()
+        title = self._selected_title()
         if confirm:
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
