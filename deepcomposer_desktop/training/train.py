@@ -314,7 +314,7 @@ def train(config: TrainConfig) -> Path:
             for key, value in stats.items():
                 sums[key] = sums.get(key, 0.0) + value
             if _is_main():
-                _progress(epoch + 1, config.epochs, step + 1, config.steps_per_epoch, float(loss))
+                _progress(epoch + 1, config.epochs, step + 1, config.steps_per_epoch, stats["loss"])
         if _is_main():
             sys.stderr.write("\n")
         record: dict[str, Any] = {"epoch": epoch + 1}

@@ -1,0 +1,120 @@
+"""Training end to end on a tiny dataset: log, determinism, resume, WGAN-GP, export + engine."""
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from deepcomposer_desktop.core.composition import Composition
+from deepcomposer_desktop.core.errors import DatasetError
+from deepcomposer_desktop.core.note import Note
+from deepcomposer_desktop.core.track import Track
+from deepcomposer_desktop.training.config import TrainConfig, add_config_arguments
+from deepcomposer_desktop.training.dataset import build_dataset, encode_composition, save_dataset
+from deepcomposer_desktop.training.train import train
+
+
+def tiny_piece(k: int) -> dict:
+    soprano = [67 + (i * k) % 7 for i in range(32)]
+    lines = [soprano, [p - 4 for p in soprano], [p - 9 for p in soprano], [48 + k % 5] * 32]
+    tracks = tuple(
+        Track(name, tuple(Note(i * 0.5, p, 0.5) for i, p in enumerate(line)))
+        for name, line in zip(("soprano", "alto", "tenor", "bass"), lines, strict=True)
+    )
+    return encode_composition(Composition(tracks=tracks), (0, 1, 2, 3))
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("data") / "tiny.npz"
+    meta = {"voices": ["soprano", "alto", "tenor", "bass"]}
+    save_dataset(build_dataset([tiny_piece(k) for k in range(1, 7)], meta=meta), path)
+    return path
+
+
+def config(data: Path, out: Path, **changes: object) -> TrainConfig:
+    base = dict(
+        data=str(data),
+        out=str(out),
+        epochs=2,
+        steps_per_epoch=2,
+        batch_size=4,
+        crop_steps=16,
+        channels=16,
+        blocks=2,
+    )
+    base.update(changes)
+    return TrainConfig.from_dict(base)
+
+
+def weights(path: Path) -> dict[str, torch.Tensor]:
+    return torch.load(path, map_location="cpu", weights_only=False)["model"]
+
+
+def same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> bool:
+    return all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_flags_come_from_the_config_fields() -> None:
+    parser = argparse.ArgumentParser()
+    add_config_arguments(parser)
+    args = parser.parse_args(["--critic-steps", "3", "--lr", "0.01", "--resume"])
+    assert args.critic_steps == 3 and args.lr == 0.01 and args.resume is True
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--no-such-flag", "1"])
+
+
+def test_unknown_config_keys_are_errors() -> None:
+    with pytest.raises(DatasetError, match="unknown training options: colour"):
+        TrainConfig.from_dict({"colour": "red"})
+
+
+def test_training_logs_each_epoch_and_is_deterministic(data_file: Path, tmp_path: Path) -> None:
+    best = train(config(data_file, tmp_path / "a"))
+    train(config(data_file, tmp_path / "b"))
+    lines = [json.loads(x) for x in (tmp_path / "a" / "log.jsonl").read_text().splitlines()]
+    assert [r["epoch"] for r in lines] == [1, 2]
+    assert {"loss", "pitch_loss", "onset_loss", "val_pitch_loss", "val_pitch_acc"} <= set(lines[0])
+    assert best.is_file()
+    state = torch.load(best, map_location="cpu", weights_only=False)
+    assert state["config"]["channels"] == 16 and state["model_config"]["channels"] == 16
+    assert same(weights(tmp_path / "a" / "last.pt"), weights(tmp_path / "b" / "last.pt"))
+
+
+def test_resume_continues_where_it_stopped(data_file: Path, tmp_path: Path) -> None:
+    train(config(data_file, tmp_path / "whole"))
+    train(config(data_file, tmp_path / "split", max_minutes=1e-9))  # "interrupted" after one
+    train(config(data_file, tmp_path / "split", resume=True))
+    lines = (tmp_path / "split" / "log.jsonl").read_text().splitlines()
+    assert [json.loads(x)["epoch"] for x in lines] == [1, 2]
+    assert same(weights(tmp_path / "whole" / "last.pt"), weights(tmp_path / "split" / "last.pt"))
+
+
+def test_wgan_gp_phase_trains_a_critic(data_file: Path, tmp_path: Path) -> None:
+    train(config(data_file, tmp_path / "gan", epochs=1, adversarial_weight=0.1, critic_steps=2))
+    record = json.loads((tmp_path / "gan" / "log.jsonl").read_text().splitlines()[0])
+    assert "critic_loss" in record and "adversarial_loss" in record
+    state = torch.load(tmp_path / "gan" / "last.pt", map_location="cpu", weights_only=False)
+    assert state["config"]["adversarial_weight"] == 0.1
+    assert state["opt_critic"]["param_groups"][0]["betas"] == (0.5, 0.9)
+
+
+def test_exported_onnx_runs_in_the_engine(data_file: Path, tmp_path: Path) -> None:
+    from deepcomposer_desktop.engine import Generator
+    from deepcomposer_desktop.training.export import export_model
+
+    best = train(config(data_file, tmp_path / "run"))
+    manifest_path = export_model(best, tmp_path / "model", name="tiny", with_reference=False)
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["opset"] >= 17
+    assert [t["name"] for t in manifest["tracks"]] == ["alto", "tenor", "bass"]
+    assert not list((tmp_path / "model").glob("*.data"))  # weights inside the one file
+    generator = Generator.load(tmp_path / "model")
+    melody = Track("tune", tuple(Note(float(i), 60 + i % 8, 1.0) for i in range(24)))
+    for bars in (6, 11):  # dynamic time axis
+        source = Composition(tracks=(melody.with_notes(melody.notes[: bars * 2]),))
+        results = generator.generate(source, seed=0, variations=2)  # dynamic batch axis
+        assert len(results) == 2 and results[0].tracks[0] is source.tracks[0]
+        assert [t.name for t in results[0].tracks[1:]] == ["alto", "tenor", "bass"]
