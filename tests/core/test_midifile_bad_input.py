@@ -229,3 +229,58 @@ def test_too_many_notes_or_events_stop_the_parse_early(monkeypatch: pytest.Monke
     with pytest.raises(MidiFileError, match="more than 100 notes"):
         read_midi_bytes(header(tracks=2) + chunk(half) + chunk(half))
     assert len(read_midi_bytes(header() + chunk(half)).tracks[0].notes) == 60
+
+
+def _varlen(value: int) -> bytes:
+    out = [value & 0x7F]
+    value >>= 7
+    while value:
+        out.append(0x80 | (value & 0x7F))
+        value >>= 7
+    return bytes(reversed(out))
+
+
+channel_event = st.tuples(
+    st.sampled_from([0x80, 0x90, 0x90, 0x90, 0xB0, 0xC0, 0xE0]),
+    st.integers(0, 15),
+    st.integers(0, 127),
+    st.integers(0, 127),
+)
+meta_event = st.tuples(st.sampled_from([0x03, 0x51, 0x58, 0x59, 0x01, 0x7F]), st.binary(max_size=6))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 2000), st.one_of(channel_event, meta_event)), max_size=60
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from([0, 1, 2]),
+    st.integers(8, 2000),  # 60 deltas of 2000 ticks stay under MAX_BEATS
+)
+def test_well_formed_event_streams_lose_no_notes(
+    tracks: list[list[tuple[int, tuple[int, ...] | tuple[int, bytes]]]], fmt: int, tpb: int
+) -> None:
+    """Every note-on (velocity > 0) becomes exactly one note, whatever else the file holds."""
+    chunks = b""
+    note_ons = 0
+    for events in tracks:
+        body = b""
+        for delta, event in events:
+            body += _varlen(delta)
+            if len(event) == 4:
+                status, channel, first, second = event  # type: ignore[misc]
+                if status == 0x90 and second > 0:
+                    note_ons += 1
+                data = bytes([first]) if status == 0xC0 else bytes([first, second])
+                body += bytes([status | channel]) + data
+            else:
+                kind, payload = event  # type: ignore[misc]
+                body += bytes([0xFF, kind]) + _varlen(len(payload)) + payload
+        chunks += chunk(body + END)
+    composition = read_midi_bytes(header(fmt=fmt, tracks=len(tracks), division=tpb) + chunks)
+    assert sum(len(t.notes) for t in composition.tracks) == note_ons
+    assert composition.ticks_per_beat == tpb
