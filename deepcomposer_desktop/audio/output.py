@@ -24,6 +24,8 @@ PORTAUDIO_HINT = (
 )
 NO_DEVICE = "no audio output device found; the built-in synth is silent (MIDI output still works)"
 
+_open_streams = 0  # rescanning devices would break open streams: only rescan with none
+
 
 def _sounddevice() -> Any:
     try:
@@ -98,9 +100,13 @@ class AudioOutput:
         """Open the device and start pulling audio. Raises AudioError when there is none."""
         if self._stream is not None:
             return
+        global _open_streams
         sd = _sounddevice()
         if self.device is None and default_output_device() is None:
-            raise AudioError(NO_DEVICE)
+            if _open_streams == 0:  # a device plugged in (or JACK started) since we looked?
+                rescan_devices()
+            if default_output_device() is None:
+                raise AudioError(NO_DEVICE)
         try:
             stream = sd.OutputStream(
                 samplerate=self.synth.sample_rate,
@@ -115,15 +121,18 @@ class AudioOutput:
         except (sd.PortAudioError, ValueError) as err:
             raise AudioError(f"cannot open the audio output: {err}") from err
         self._stream = stream
+        _open_streams += 1
         log.info(
             "audio output on %s, latency %.1f ms", default_output_device(), stream.latency * 1e3
         )
 
     def stop(self) -> None:
         """Stop and close the stream; the synth stays usable. Safe to call twice."""
+        global _open_streams
         stream, self._stream = self._stream, None
         if stream is None:
             return
+        _open_streams -= 1
         try:
             stream.stop()
             stream.close()

@@ -113,3 +113,42 @@ def test_real_stream_through_jack_carries_the_note(jack_server, live_synth: Synt
     recorded = np.concatenate(heard)
     assert silent_before < 1e-6
     assert np.abs(recorded).max() > 1e-2
+
+
+def test_offline_render_sounds_exactly_like_live_playback() -> None:
+    """Same synth path: the messages fed live, buffer by buffer, give the same samples.
+
+    Notes sit on 256-frame boundaries (112.5 BPM at 48 kHz: one beat = 100 buffers) so the
+    live path, which applies messages between buffers, hears them at the same samples.
+    """
+    from deepcomposer_desktop.audio.render import RENDER_SYNTH_OPTIONS, render_composition
+    from deepcomposer_desktop.audio.schedule import schedule
+    from deepcomposer_desktop.core import Composition, Note, TempoChange, Track
+
+    comp = Composition(
+        (
+            Track("lead", (Note(0.0, 72, 1.0), Note(1.0, 76, 1.0)), program=73, pan=40),
+            Track("pad", (Note(0.0, 60, 2.0), Note(0.0, 64, 2.0)), program=48, volume=80),
+            Track("drums", (Note(0.0, 36, 0.5), Note(1.0, 38, 0.5)), is_drum=True),
+        ),
+        tempo_map=(TempoChange(0, 112.5),),
+    )
+    with Synth(sample_rate=48000, **RENDER_SYNTH_OPTIONS) as offline_synth:
+        offline = render_composition(comp, synth=offline_synth, tail_s=1.0, peak_dbfs=None)
+
+    live_synth = Synth(sample_rate=48000)  # exactly what the app plays through
+    out = AudioOutput(live_synth, buffer_frames=256)
+    events = schedule(comp, sample_rate=48000)
+    assert all(e.sample % 256 == 0 for e in events)
+    buffers, next_event = [], 0
+    buffer = np.zeros((256, 2), dtype=np.float32)
+    for start in range(0, offline.shape[0], 256):
+        while next_event < len(events) and events[next_event].sample <= start:
+            live_synth.send(events[next_event].msg)
+            next_event += 1
+        out._callback(buffer, 256, None, FINE)
+        buffers.append(buffer.copy())
+    live_synth.close()
+    live = np.concatenate(buffers)[: offline.shape[0]]
+    assert np.abs(offline).max() > 0.05
+    assert np.abs(live - offline).max() < 1e-5
