@@ -127,11 +127,14 @@ class LiveInput:
             try:
                 if self.consume is not None and self.consume(msg, stamp_s):
                     continue
-                self._pass_thru(msg)
-                for handler in list(self.handlers):
-                    handler(msg, stamp_s)
             except Exception:
-                log.exception("MIDI input handler failed on %s", msg)
+                log.exception("MIDI-learn failed on %s", msg)
+            self._pass_thru(msg)
+            for handler in list(self.handlers):
+                try:  # one broken handler must not starve the others (the recorder!)
+                    handler(msg, stamp_s)
+                except Exception:
+                    log.exception("MIDI input handler failed on %s", msg)
 
     def _pass_thru(self, msg: mido.Message) -> None:
         sink = self.thru

@@ -379,19 +379,31 @@ def open_output(name: str, *, client_name: str = CLIENT_NAME) -> OutputPort:
     return OutputPort(resolved, handle, "rtmidi")
 
 
-def _open_virtual(is_input: bool, port_name: str, client_name: str) -> Any:
+def _open_virtual(is_input: bool, port_name: str, client_name: str) -> tuple[str, Any]:
+    """Create the port; returns the name others list it under and the rtmidi handle.
+
+    JACK renames a second client of the same name (``client-01``), so the listed name is
+    found by comparing the port list before and after.
+    """
     state = _start()
     if not state["status"].supports_virtual or state["kind"] != "rtmidi":
         raise BackendUnavailableError(f"{backend_name()} does not support virtual MIDI ports")
     rtmidi = _rt()
     api_id = getattr(rtmidi, "API_" + state["api"])
-    try:
-        handle = (rtmidi.MidiIn if is_input else rtmidi.MidiOut)(api_id, name=client_name)
-        with _quiet_stderr():
-            handle.open_virtual_port(port_name)
-    except Exception as err:
-        raise PortInUseError(f"virtual MIDI port {port_name!r} cannot be created: {err}") from err
-    return handle
+    # a virtual output is listed among inputs by everyone else, and vice versa
+    lister = list_inputs if not is_input else list_outputs
+    with _lock:
+        before = set(lister())
+        try:
+            handle = (rtmidi.MidiIn if is_input else rtmidi.MidiOut)(api_id, name=client_name)
+            with _quiet_stderr():
+                handle.open_virtual_port(port_name)
+        except Exception as err:
+            raise PortInUseError(
+                f"virtual MIDI port {port_name!r} cannot be created: {err}"
+            ) from err
+        new = [n for n in lister() if n not in before and port_name in n]
+    return (new[0] if new else virtual_port_name(port_name, client_name)), handle
 
 
 def virtual_port_name(port_name: str, client_name: str) -> str:
@@ -405,15 +417,15 @@ def open_virtual_output(
     port_name: str = VIRTUAL_PORT_NAME, *, client_name: str = CLIENT_NAME
 ) -> OutputPort:
     """A port other programs (DAWs) see as an input and can record what we play."""
-    handle = _open_virtual(False, port_name, client_name)
-    return OutputPort(virtual_port_name(port_name, client_name), handle, "rtmidi")
+    name, handle = _open_virtual(False, port_name, client_name)
+    return OutputPort(name, handle, "rtmidi")
 
 
 def open_virtual_input(
     port_name: str, callback: InputCallback, *, client_name: str = CLIENT_NAME
 ) -> InputPort:
     """A port other programs see as an output; what they send reaches ``callback``."""
-    handle = _open_virtual(True, port_name, client_name)
+    name, handle = _open_virtual(True, port_name, client_name)
     handle.ignore_types(sysex=True, timing=True, active_sense=True)
     handle.set_callback(_rtmidi_callback(callback))
-    return InputPort(virtual_port_name(port_name, client_name), handle, "rtmidi")
+    return InputPort(name, handle, "rtmidi")
