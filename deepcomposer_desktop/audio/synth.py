@@ -5,8 +5,9 @@ importing ``audio`` costs nothing and a missing library is one clear error, not 
 
 Why FluidSynth: it is maintained, reads sf2 and the compressed sf3 that keeps the GM set at
 23 MB, is packaged by Debian (``libfluidsynth3``) and Homebrew (``fluid-synth``), and renders
-about 170-200x real time for four voices on one core here (see ``benchmarks/bench_audio.py``).
-TinySoundFont would need pyaudio built from source and cannot read sf3.
+a 4-track piece with reverb at 85-100x real time per core of CPU time here (0.1 ms per 256-frame
+buffer; ``benchmarks/bench_audio.py``). The tinysoundfont package would need pyaudio built
+from source; pretty_midi's synthesis is itself pyfluidsynth.
 
 FluidSynth never opens an audio device itself: ``AudioOutput`` (PortAudio) and
 ``render_composition`` pull samples with ``render_into``, writing 32-bit float straight into
@@ -103,8 +104,8 @@ class Synth:
     Loading a SoundFont takes one to three seconds, so the app builds a Synth on a worker
     thread (``Synth.load_async``); the constructor touches no Qt and no audio device.
     ``dynamic_loading`` loads samples when a program is chosen instead of all at start:
-    right for offline rendering, wrong for live play (a program change would then read the
-    disk inside the audio callback).
+    right for offline rendering, wrong for live play (a program change would then load
+    samples, ~0.1 s, while holding FluidSynth's lock, and the audio callback would stall).
 
     Per-track SoundFonts: ``load_soundfont`` adds one and returns its id;
     ``set_program(..., soundfont_id=)`` or ``set_channel_soundfont`` binds a channel to it.
