@@ -3,8 +3,8 @@
 The composition becomes sample-stamped messages (``schedule``); the synth renders exactly up
 to each message's sample, takes the message, and goes on, so onsets follow the tempo map to
 within FluidSynth's 64-frame block (1.5 ms at 44.1 kHz; the tests allow 20 ms). After the
-last note-off a tail lets releases and reverb ring out
-(until silent, at most ``tail_s``). The result is peak-normalised, so it never clips.
+last note-off a tail lets releases and reverb ring out (until silent, at most ``tail_s``).
+The result is peak-normalised, so it never clips.
 """
 
 import logging

@@ -1,6 +1,8 @@
 """Compositions to sample-stamped messages: tempo map, channels, mute/solo, ordering."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deepcomposer_desktop.audio.schedule import (
     NOTE_OFF,
@@ -77,3 +79,43 @@ def test_muted_tracks_send_nothing() -> None:
 
 def test_empty_composition_schedules_nothing() -> None:
     assert schedule(Composition(), sample_rate=44100) == []
+
+
+notes_strategy = st.lists(
+    st.builds(
+        Note,
+        start_beat=st.floats(0, 64, allow_nan=False),
+        pitch=st.integers(0, 127),
+        duration_beats=st.floats(0.01, 8, allow_nan=False),
+        velocity=st.integers(1, 127),
+    ),
+    max_size=30,
+)
+tempo_strategy = st.lists(
+    st.tuples(st.floats(0.5, 64, allow_nan=False), st.floats(20, 300, allow_nan=False)),
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(notes_strategy, notes_strategy, tempo_strategy, st.floats(20, 300))
+def test_every_note_is_scheduled_once_in_order(melody, bass, changes, first_bpm) -> None:
+    tempo_map = [TempoChange(0.0, first_bpm)] + [TempoChange(b, t) for b, t in changes]
+    comp = Composition(
+        (Track("m", tuple(melody)), Track("b", tuple(bass), is_drum=True)),
+        tempo_map=tuple({c.start_beat: c for c in tempo_map}.values()),
+    )
+    events = schedule(comp, sample_rate=8000)
+    keys = [(e.sample, e.order) for e in events]
+    assert keys == sorted(keys)
+    ons = [e for e in events if e.msg.type == "note_on"]
+    offs = [e for e in events if e.msg.type == "note_off"]
+    assert len(ons) == len(offs) == len(melody) + len(bass)
+    assert {e.msg.channel for e in ons if e.track_index == 1} <= {9}
+    clock = TempoClock(comp.tempo_map)
+    for event in ons:
+        assert event.sample >= 0
+    # a later beat never maps to an earlier time
+    beats = sorted(n.start_beat for n in melody + bass)
+    times = [clock.seconds(b) for b in beats]
+    assert times == sorted(times)
