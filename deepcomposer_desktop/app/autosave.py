@@ -170,11 +170,19 @@ class Autosaver(QObject):
         self.saved.emit(new_id)
         return True
 
-    def save_take(self, take: Composition | None) -> bool:
-        """Keep a snapshot of the recording in progress (None when the take is finished)."""
+    def save_take(self, take: Composition | None, *, immediately: bool = False) -> bool:
+        """Keep a snapshot of the recording in progress (None when the take is finished).
+
+        Snapshots are written at most every ``interval_ms`` (call this as often as notes
+        arrive); ``immediately`` (or None) writes now. False when an immediate write failed.
+        """
         self._take = take
         self._take_pending = True
-        return self.save_now()
+        if immediately or take is None:
+            return self.save_now()
+        if not self._timer.isActive():
+            self._timer.start(self._interval_ms)
+        return True
 
     def _save_take(self) -> bool:
         if not self._take_pending:

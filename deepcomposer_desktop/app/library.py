@@ -102,8 +102,11 @@ class Library(SessionsMixin):
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self._path, timeout=5.0, isolation_level=None)
-        except (OSError, sqlite3.Error) as err:
-            raise LibraryError(f"cannot open the library {self._path}: {err}") from err
+        except OSError as err:
+            reason = err.strerror or str(err)
+            raise LibraryError(f"cannot open the library {self._path}: {reason}") from err
+        except sqlite3.Error as err:
+            raise LibraryError(f"cannot open the library {self._path}: {_reason(err)}") from err
         try:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")

@@ -108,6 +108,21 @@ def test_a_failed_save_is_reported_kept_and_retried(qtbot, library: Library) -> 
     assert library.load(controller.library_id) == _piece(3000)
 
 
+def test_take_snapshots_are_throttled_and_the_last_one_kept(qtbot, library) -> None:
+    saver = Autosaver(library, FakeController(), interval_ms=100)
+    writes: list[None] = []
+    saver.takeSaved.connect(lambda: writes.append(None))
+    for n in range(1, 30):
+        saver.save_take(_piece(n))
+    assert writes == []
+    qtbot.waitUntil(lambda: len(writes) == 1, timeout=2000)
+    qtbot.wait(150)
+    assert len(writes) == 1
+    assert library.session_take(saver.session_id) == _piece(29)
+    saver.save_take(None)  # recording finished: the snapshot goes at once
+    assert library.session_take(saver.session_id) is None
+
+
 def test_clean_exit_leaves_nothing_to_restore(qtbot, tmp_path: Path) -> None:
     path = tmp_path / "lib.sqlite3"
     controller = FakeController()
@@ -145,7 +160,7 @@ _CHILD = textwrap.dedent(
         state["n"] += 1
         controller.apply(_piece(state["n"]))
         if sys.argv[3] == "take":
-            saver.save_take(_piece(state["n"] + 1000))
+            saver.save_take(_piece(state["n"] + 1000), immediately=True)
 
     def report(*_):
         print(state["n"], flush=True)

@@ -1,7 +1,9 @@
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -110,6 +112,45 @@ def test_unwritable_location_raises_a_one_line_library_error(tmp_path: Path) -> 
     assert isinstance(caught.value, DeepComposerError)
     assert "\n" not in str(caught.value)
     assert "cannot open the library" in str(caught.value)
+
+
+_READ_ONLY_CHILD = textwrap.dedent(
+    """
+    import os, sys
+    from deepcomposer_desktop.app.library import Library, LibraryError
+    if os.geteuid() == 0:  # root ignores permissions: become nobody for the attempt
+        os.setgid(65534)
+        os.setuid(65534)
+    try:
+        Library(sys.argv[1])
+    except LibraryError as err:
+        print(err)
+    """
+)
+
+
+def test_a_read_only_folder_gives_a_clear_error() -> None:
+    # Not under tmp_path: its parents are private to this user, and the child may be nobody.
+    base = Path(tempfile.mkdtemp(prefix="dc-readonly-"))
+    base.chmod(0o755)
+    folder = base / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", _READ_ONLY_CHILD, str(folder / "lib.sqlite3")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(base)
+    assert result.returncode == 0, result.stderr
+    message = result.stdout.strip()
+    assert message.startswith(f"cannot open the library {folder / 'lib.sqlite3'}")
+    assert message.endswith("the folder or file is not writable")
 
 
 def test_a_file_that_is_not_a_library_is_refused_clearly(tmp_path: Path) -> None:
