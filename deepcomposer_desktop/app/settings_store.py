@@ -10,7 +10,7 @@ import logging
 from dataclasses import asdict, fields, replace
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 
 from deepcomposer_desktop.core.errors import DeepComposerError
 from deepcomposer_desktop.core.settings import Settings
@@ -34,9 +34,12 @@ class SettingsStore(QObject):
 
     def __init__(self, qsettings: QSettings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        if qsettings is None:
+        if qsettings is None:  # the app's own names when set (app.main sets them), else ours
             qsettings = QSettings(
-                QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION
+                QSettings.Format.IniFormat,
+                QSettings.Scope.UserScope,
+                QCoreApplication.organizationName() or ORGANIZATION,
+                QCoreApplication.applicationName() or APPLICATION,
             )
         self._qsettings = qsettings
         self._settings = self._read()

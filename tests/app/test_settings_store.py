@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 
 from deepcomposer_desktop.app.settings_store import MAX_RECENT_FILES, SettingsStore
 from deepcomposer_desktop.core.errors import DeepComposerError
@@ -94,3 +94,18 @@ def test_recent_files_are_most_recent_first_unique_and_capped(qtbot, tmp_path: P
     assert recent.count("/music/5.mid") == 1
     assert store.remove_recent_file("/music/5.mid")[0] == f"/music/{MAX_RECENT_FILES + 2}.mid"
     assert store.clear_recent_files() == []
+
+
+def test_default_store_is_an_ini_file_named_after_the_app(qapp, tmp_path: Path) -> None:
+    ini, user = QSettings.Format.IniFormat, QSettings.Scope.UserScope
+    QSettings.setPath(ini, user, str(tmp_path))
+    try:
+        store = SettingsStore()
+        store.update(theme="light")
+        assert store.file_name.startswith(str(tmp_path))
+        assert store.file_name.endswith(".ini")
+        assert Path(store.file_name).is_file()
+        assert SettingsStore().settings.theme == "light"
+    finally:  # back to Qt's default location for the rest of the session
+        config = QStandardPaths.StandardLocation.GenericConfigLocation
+        QSettings.setPath(ini, user, QStandardPaths.writableLocation(config))
