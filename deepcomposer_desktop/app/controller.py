@@ -15,6 +15,7 @@ from . import edits
 class CompositionController(QObject):
     compositionChanged = Signal(object)  # Composition
     titleChanged = Signal(str)
+    loaded = Signal(object)  # Composition: a new piece was opened (views may re-fit)
 
     def __init__(self, composition: Composition | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -61,6 +62,7 @@ class CompositionController(QObject):
         self._library_id = library_id
         self.set_title(title)
         self._set_composition(composition)
+        self.loaded.emit(composition)
 
     @Slot()
     def undo(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -55,7 +56,7 @@ class GeneratePanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.button)
         layout.addWidget(self.status)
-        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def set_models(self, names: list[str], *, preferred: str = "") -> None:
         current = self.model.currentText() or preferred

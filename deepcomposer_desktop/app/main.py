@@ -56,31 +56,21 @@ def build_services(*, open_devices: bool = True) -> Any:
 
 
 def offer_restore(window: Any) -> None:
-    """After a crash, offer what was open (APP-B's RestoreDialog), without blocking start."""
+    """After a crash or kill, offer what was open (APP-B's RestoreDialog) and reopen it."""
     library = window.services.library
-    autosave = optional.component("autosave")
     dialogs = optional.component("library_dialog")
-    if library is None or autosave is None or dialogs is None:
+    if library is None or dialogs is None or not hasattr(dialogs, "RestoreDialog"):
         return
     try:
-        sessions = autosave.recoverable_sessions(library)
-    except Exception:
-        log.exception("cannot look for sessions to restore")
+        restored = dialogs.RestoreDialog.ask(library, window)
+    except Exception:  # restore is a courtesy; starting must not fail
+        log.exception("restore failed")
         return
-    if not sessions or not hasattr(dialogs, "RestoreDialog"):
-        return
-    try:
-        dialog = dialogs.RestoreDialog(library, sessions, window)
-    except Exception:
-        log.exception("restore dialog failed")
-        return
-    if hasattr(dialog, "restoreRequested"):
-        dialog.restoreRequested.connect(
-            lambda composition, title, entry_id=None: window.controller.load(
-                composition, title=title, library_id=entry_id
-            )
-        )
-    dialog.open()
+    if restored:
+        first = restored[0]
+        window.controller.load(first.composition, title=first.title, library_id=first.entry_id)
+        more = f" ({len(restored) - 1} more in the library)" if len(restored) > 1 else ""
+        window.show_message(f"Restored “{first.title}”{more}.")
 
 
 def launch(path: Path | None = None, *, quit_after_ms: int | None = None) -> int:

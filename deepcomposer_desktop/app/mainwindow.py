@@ -167,7 +167,11 @@ class MainWindow(QMainWindow):
                 self.variations_dock.hide()
             except Exception:
                 log.exception("variations view failed")
-        self.resizeDocks([self.generate_dock], [340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.generate_dock], [460], Qt.Orientation.Horizontal)
+        stacked = [self.generate_dock, self.tracks_dock]
+        if self.metrics_panel is not None:
+            stacked.append(self.metrics_dock)
+        self.resizeDocks(stacked, [170, 190, 420][: len(stacked)], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -44,6 +44,7 @@ class PianoRollView(QAbstractScrollArea):
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
         self.verticalScrollBar().valueChanged.connect(self._scrolled)
         controller.compositionChanged.connect(self._composition_changed)
+        controller.loaded.connect(self.fit_to_composition)
         self._update_scroll_ranges()
         self.center_on_pitch(67)
 
@@ -87,9 +88,30 @@ class PianoRollView(QAbstractScrollArea):
         self.horizontalScrollBar().setValue(int(x))
         self.viewport().update()
 
+    @Slot()
+    def fit_to_composition(self, _composition: object = None) -> None:
+        """Show the whole piece across the width, centred on the pitches it uses."""
+        c = self._controller.composition
+        pitches = [n.pitch for t in c.tracks for n in t.notes]
+        width = self.viewport().width() - self._geometry.ruler_width_px - 16
+        beats = max(c.bar_count * c.beats_per_bar, 4 * c.beats_per_bar)
+        height = self.viewport().height() - self._geometry.header_height_px
+        span = (max(pitches) - min(pitches) + 5) if pitches else 36
+        self._geometry = replace(
+            self._geometry,
+            pixels_per_beat=min(max(width / beats, 6.0), 120.0),
+            row_height_px=min(max(height / span, 5.0), 18.0),
+        )
+        self._update_scroll_ranges()
+        self.horizontalScrollBar().setValue(0)
+        self.center_on_pitch((max(pitches) + min(pitches)) // 2 if pitches else 64)
+        self._scrolled()
+
     def center_on_pitch(self, pitch: int) -> None:
         g = self._geometry
-        y = (127 - pitch) * g.row_height_px - self.viewport().height() / 2
+        y = (127 - pitch + 0.5) * g.row_height_px - (
+            self.viewport().height() - g.header_height_px
+        ) / 2
         self.verticalScrollBar().setValue(int(y))
 
     # ----- reacting to data ---------------------------------------------------------------

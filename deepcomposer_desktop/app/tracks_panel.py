@@ -66,8 +66,11 @@ class TracksPanel(QWidget):
         swatch.setFixedSize(10, 22)
         colour = theme.track_colour(index, composition.melody_index).name()
         swatch.setStyleSheet(f"background: {colour}; border-radius: 3px;")
-        name = QLabel(track.name + ("  (melody)" if is_melody else ""))
-        name.setMinimumWidth(90)
+        name = QLabel(track.name)
+        name.setMinimumWidth(70)
+        if is_melody:
+            name.setToolTip("The melody: the track the model accompanies")
+            name.setStyleSheet("font-weight: bold;")
         program = QComboBox()
         program.addItems([f"{i + 1} {n}" for i, n in enumerate(GM_PROGRAM_NAMES)])
         program.setCurrentIndex(track.program)

@@ -8,7 +8,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 
 from deepcomposer_desktop.core import Composition
 
@@ -28,6 +28,7 @@ class GenerateHandlers(QObject):
         self.base: Composition | None = None
         self.last_request: GenerateRequest | None = None
         self.last_duration_s: float | None = None
+        self._metrics_timer: QTimer | None = None
         panel = window.generate_panel
         panel.set_models(window.services.list_models(), preferred=window.settings.default_model)
         panel.generateRequested.connect(self.generate)
@@ -98,7 +99,9 @@ class GenerateHandlers(QObject):
         view = self.w.variations_view
         if view is not None and len(self.variations) > 1 and not request.regenerate:
             view.set_variations(self.variations)
-            self.w.variations_dock.show()
+            if not self.w.variations_dock.isVisible():
+                self.w.variations_dock.show()
+                self.w.resizeDocks([self.w.variations_dock], [160], Qt.Orientation.Vertical)
         label = "Regenerate " + ", ".join(request.regenerate) if request.regenerate else "Generate"
         self.w.controller.apply(self.variations[0], label)
         names = [
@@ -133,10 +136,20 @@ class GenerateHandlers(QObject):
         return getattr(manifest, "reference_metrics", None)
 
     def refresh_metrics(self, composition: Composition) -> None:
-        panel = self.w.metrics_panel
-        if panel is None:
+        """Recompute metrics a moment after the last change (drags make many changes)."""
+        if self.w.metrics_panel is None:
             return
+        if self._metrics_timer is None:
+            self._metrics_timer = QTimer(self)
+            self._metrics_timer.setSingleShot(True)
+            self._metrics_timer.setInterval(250)
+            self._metrics_timer.timeout.connect(self._show_metrics)
+        self._metrics_timer.start()
+
+    @Slot()
+    def _show_metrics(self) -> None:
+        panel = self.w.metrics_panel
         try:
-            panel.show_metrics(composition, self.reference_metrics())
+            panel.show_metrics(self.w.controller.composition, self.reference_metrics())
         except Exception:
             log.exception("metrics panel failed")
