@@ -115,6 +115,7 @@ class Autosaver(QObject):
         self._pending_since: float | None = None
         self._take: Composition | None = None
         self._take_pending = False
+        self._entry_seen: int | None = controller.library_id
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.save_now)
@@ -130,6 +131,17 @@ class Autosaver(QObject):
 
     @Slot(object)
     def _on_changed(self, _composition: object = None) -> None:
+        entry_id = self._controller.library_id
+        if entry_id is not None and entry_id != self._entry_seen:
+            # Just opened from the library (or restored): stored already, so only remember it.
+            self._entry_seen = entry_id
+            self._pending_since = None
+            try:
+                self._library.set_session_entry(self._session_id, entry_id)
+            except LibraryError as err:
+                log.warning("cannot note the open composition: %s", err)
+            return
+        self._entry_seen = entry_id
         now = time.monotonic()
         if self._pending_since is None:
             self._pending_since = now
@@ -167,6 +179,7 @@ class Autosaver(QObject):
         self._pending_since = None
         if new_id != entry_id:
             self._controller.library_id = new_id
+        self._entry_seen = new_id
         self.saved.emit(new_id)
         return True
 

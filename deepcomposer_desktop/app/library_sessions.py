@@ -107,6 +107,14 @@ class SessionsMixin:
                 (data, None if take is None else now, now, session_id),
             )
 
+    def set_session_entry(self: _LibraryCore, session_id: int, entry_id: int | None) -> None:
+        """Note which entry is open (after opening one from the library, with no edit yet)."""
+        with self._writing("note the open composition") as conn:
+            conn.execute(
+                "UPDATE sessions SET entry_id = ?, updated_s = ? WHERE id = ?",
+                (entry_id, time.time(), session_id),
+            )
+
     def end_session(self: _LibraryCore, session_id: int) -> None:
         """Mark a normal exit: nothing of this session needs restoring."""
         with self._writing("close the session") as conn:

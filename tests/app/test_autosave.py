@@ -84,6 +84,21 @@ def test_an_opened_entry_is_saved_in_place(qtbot, library: Library) -> None:
     assert library.load(entry_id) == _piece(7)
 
 
+def test_opening_an_entry_does_not_rewrite_it_but_is_remembered(qtbot, library) -> None:
+    entry_id = library.save(_piece(2), title="Mine")
+    before = library.entry(entry_id).modified_s
+    controller = FakeController()
+    saver = Autosaver(library, controller, interval_ms=10)
+    with qtbot.assertNotEmitted(saver.saved, wait=100):
+        controller.load(_piece(2), title="Mine", library_id=entry_id)
+    assert library.entry(entry_id).modified_s == before
+    [session] = [s for s in library.sessions() if s.id == saver.session_id]
+    assert session.entry_id == entry_id
+    with qtbot.waitSignal(saver.saved, timeout=2000):
+        controller.apply(_piece(3))  # the first real edit is saved as usual
+    assert library.load(entry_id) == _piece(3)
+
+
 def test_an_empty_untitled_piece_creates_no_entry(qtbot, library: Library) -> None:
     controller = FakeController()
     saver = Autosaver(library, controller, interval_ms=10)
