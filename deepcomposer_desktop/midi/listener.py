@@ -152,7 +152,7 @@ class LiveInput:
             self.thru = None
 
     def _gone(self, name: str) -> None:
-        log.warning("MIDI input %r disappeared", name)
+        log.info("MIDI input %r disappeared", name)
         if self._port is not None:
             self._port.close()
         self.release_thru()
@@ -167,6 +167,6 @@ class LiveInput:
             if self._watcher is not None:
                 self._watcher.present = False
             return
-        log.warning("MIDI input %r is back", name)
+        log.info("MIDI input %r is back", name)
         if self.on_back:
             self.on_back(name)
