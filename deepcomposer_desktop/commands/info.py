@@ -2,6 +2,7 @@
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -95,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_table(rows: list[tuple[str, ...]]) -> None:
-    """Columns padded to their widest cell; the first column of numbers is right-aligned."""
+def print_table(rows: Sequence[Sequence[str]]) -> None:
+    """Columns padded to their widest cell, separated by two spaces."""
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=True)]
