@@ -61,9 +61,10 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self._composition = composition
         self.setWindowTitle(f"Import {file_name}")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(620)
+        count = len(composition.tracks)
         summary = (
-            f"{len(composition.tracks)} tracks, {composition.bar_count} bars, "
+            f"{count} track{'s' if count != 1 else ''}, {composition.bar_count} bars, "
             f"{composition.tempo_bpm:.0f} BPM, {composition.time_signature}. "
             "Choose the melody track; generation adds accompaniment to it."
         )
@@ -76,8 +77,9 @@ class ImportDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         for row, track in enumerate(composition.tracks):
             cells = (
                 track.name or f"Track {row + 1}",

@@ -75,6 +75,7 @@ class PreferencesDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        self.setMinimumWidth(520)
         self._original = settings
         tabs = QTabWidget(self)
 
