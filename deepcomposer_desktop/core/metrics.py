@@ -42,7 +42,7 @@ from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.errors import CompositionError
 from deepcomposer_desktop.core.key import MAJOR_SCALE, Key, estimate_key
 from deepcomposer_desktop.core.note import Note
-from deepcomposer_desktop.core.pianoroll import to_piano_roll
+from deepcomposer_desktop.core.pianoroll import composition_steps, to_piano_roll
 from deepcomposer_desktop.core.units import beats_to_steps
 
 METRIC_NAMES = (
@@ -117,7 +117,7 @@ def composition_metrics(
 
 def _frames(composition: Composition, index: int, steps_per_beat: int) -> _Frames:
     """The ``(steps, 128)`` sounding roll of one track over the composition's whole bars."""
-    n_steps = beats_to_steps(composition.bar_count * composition.beats_per_bar, steps_per_beat)
+    n_steps = composition_steps(composition, steps_per_beat)
     roll = to_piano_roll(
         [composition.tracks[index]], steps_per_beat=steps_per_beat, n_steps=n_steps
     )

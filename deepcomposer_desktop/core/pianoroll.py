@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.errors import CompositionError
 from deepcomposer_desktop.core.note import Note
 from deepcomposer_desktop.core.track import Track
@@ -55,6 +56,11 @@ class PianoRoll:
     @property
     def n_steps(self) -> int:
         return int(self.frames.shape[1])
+
+
+def composition_steps(composition: Composition, steps_per_beat: int = 4) -> int:
+    """Steps covering the composition's ``bar_count`` whole bars (at the opening meter)."""
+    return beats_to_steps(composition.bar_count * composition.beats_per_bar, steps_per_beat)
 
 
 def note_steps(note: Note, steps_per_beat: int) -> tuple[int, int]:

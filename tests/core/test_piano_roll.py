@@ -5,10 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deepcomposer_desktop.core import Note, Track
+from deepcomposer_desktop.core import Composition, Note, TimeSignature, Track
 from deepcomposer_desktop.core.errors import CompositionError
 from deepcomposer_desktop.core.pianoroll import (
     PianoRoll,
+    composition_steps,
     to_piano_roll,
     track_from_roll,
     tracks_from_roll,
@@ -56,6 +57,14 @@ def test_short_notes_take_one_step_and_n_steps_cuts() -> None:
     assert np.flatnonzero(roll.frames[0, :, 62]).tolist() == [12, 13]
     empty = to_piano_roll([Track("a", (Note(5.0, 60, 1.0),))], n_steps=8)
     assert not empty.frames.any()
+
+
+def test_composition_steps_cover_whole_bars() -> None:
+    waltz = Composition(
+        (Track("w", (Note(0.0, 60, 4.0),)),), time_signatures=(TimeSignature(3, 4),)
+    )
+    assert composition_steps(waltz) == 24  # 2 bars of 3 beats at 4 steps per beat
+    assert composition_steps(Composition(), steps_per_beat=2) == 8  # at least one bar
 
 
 def test_no_tracks_and_no_notes() -> None:
