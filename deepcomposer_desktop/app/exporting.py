@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
     QTemporaryDir,
     QThreadPool,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -127,8 +128,8 @@ def start_wav_export(
 ) -> WavExportSignals:
     """Queue a WAV export; ``on_finished(path)`` / ``on_failed(message)`` run on the GUI thread.
 
-    The callbacks are connected before the task starts, so a fast failure is never missed;
-    the returned signals object stays alive until the task has reported.
+    The task starts on the next turn of the event loop, so connecting to the returned signals
+    right after this call is also safe; the signals object stays alive until it has reported.
     """
     task = WavExportTask(composition, path, soundfont=soundfont)
     signals = task.signals
@@ -139,7 +140,8 @@ def start_wav_export(
     _IN_FLIGHT.add(signals)
     signals.finished.connect(lambda _path: _IN_FLIGHT.discard(signals))
     signals.failed.connect(lambda _message: _IN_FLIGHT.discard(signals))
-    (pool or QThreadPool.globalInstance()).start(task)
+    target = pool or QThreadPool.globalInstance()
+    QTimer.singleShot(0, lambda: target.start(task))
     return signals
 
 

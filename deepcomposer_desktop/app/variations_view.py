@@ -113,7 +113,10 @@ class VariationsView(QWidget):
     def thumbnail(self, index: int) -> VariationThumbnail:
         return self._thumbs[index]
 
-    def set_variations(self, variations: list[Composition]) -> None:
+    def set_variations(
+        self, variations: list[Composition], captions: list[str] | None = None
+    ) -> None:
+        """Show ``variations`` (captions such as "Seed 42" under each, if given)."""
         for thumb, caption in zip(self._thumbs, self._captions, strict=True):
             thumb.setParent(None)
             caption.setParent(None)
@@ -126,7 +129,8 @@ class VariationsView(QWidget):
             column = QVBoxLayout()
             thumb = VariationThumbnail(composition, self)
             thumb.clicked.connect(lambda i=index: self.choose(i))
-            caption = QLabel(f"{index + 1}. Variation {index + 1}", self)
+            text = captions[index] if captions and index < len(captions) else "Variation"
+            caption = QLabel(f"{index + 1}. {text}", self)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             column.addWidget(thumb, 1)
             column.addWidget(caption)

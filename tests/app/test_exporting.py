@@ -77,6 +77,14 @@ def test_wav_export_runs_in_the_thread_pool_and_reports(qtbot, tmp_path: Path) -
     assert not (tmp_path / "b.wav").exists()
 
 
+@pytest.mark.integration
+def test_signals_connected_after_the_call_still_hear_a_fast_failure(qtbot, tmp_path) -> None:
+    signals = start_wav_export(_piece(), tmp_path / "x.wav", soundfont=tmp_path / "no.sf2")
+    with qtbot.waitSignal(signals.failed, timeout=30_000) as failure:
+        pass
+    assert "no.sf2" in failure.args[0]
+
+
 def test_drag_mime_data_holds_a_readable_type_1_file(qtbot) -> None:
     button = MidiDragButton()
     qtbot.addWidget(button)

@@ -1,6 +1,7 @@
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel
 
 from deepcomposer_desktop.app import theme
 from deepcomposer_desktop.app.variations_view import VariationsView, note_rects
@@ -72,6 +73,14 @@ def test_new_variations_replace_the_old_and_empty_shows_a_hint(qtbot, view) -> N
     assert view.current_index == -1
     with qtbot.assertNotEmitted(view.variationChosen):
         qtbot.keyClick(view, Qt.Key.Key_Return)
+
+
+def test_captions_are_numbered_for_the_keyboard(qtbot) -> None:
+    view = VariationsView()
+    qtbot.addWidget(view)
+    view.set_variations([_variation(36), _variation(40)], ["Seed 7", "Seed 8"])
+    texts = [label.text() for label in view.findChildren(QLabel) if label.text()[0].isdigit()]
+    assert texts == ["1. Seed 7", "2. Seed 8"]
 
 
 def test_note_rects_scale_time_over_whole_bars() -> None:
