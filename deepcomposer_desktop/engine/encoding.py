@@ -7,6 +7,7 @@ cannot drift apart.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,39 +17,47 @@ from deepcomposer_desktop.core.note import Note
 
 
 def encode_notes(
-    notes: Sequence[Note], n_steps: int, *, steps_per_beat: int, low_pitch: int, n_pitches: int
+    notes: Sequence[Note],
+    n_steps: int,
+    *,
+    steps_per_beat: int,
+    low_pitch: int,
+    n_pitches: int,
+    transpose: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A (monophonic) line -> (classes (n_steps,) int16, onsets (n_steps,) bool).
 
     A step shows the note sounding at its start; if none sounds there but one starts inside
     the step, that one (short pickups and passing notes are not lost). With chords the
-    highest note wins. Pitches outside the range are folded in by octaves.
+    highest note wins. Pitches (after ``transpose``) outside the range fold in by octaves.
     """
     rest = n_pitches
-    pitch = np.full(n_steps, rest, dtype=np.int16)
-    onset = np.zeros(n_steps, dtype=bool)
-    started = np.zeros(n_steps, dtype=bool)
+    pitch = [rest] * n_steps
+    onset = [False] * n_steps
+    started = [False] * n_steps
+    high = low_pitch + n_pitches
     for note in sorted(notes, key=lambda n: (n.start_beat, -n.pitch)):
-        p = note.pitch
+        p = note.pitch + transpose
         while p < low_pitch:
             p += 12
-        while p >= low_pitch + n_pitches:
+        while p >= high:
             p -= 12
-        first = int(np.floor(note.start_beat * steps_per_beat + 1e-6))
-        end = int(np.ceil(note.end_beat * steps_per_beat - 1e-6))
+        cls = p - low_pitch
+        exact = note.start_beat * steps_per_beat
+        first = math.floor(exact + 1e-6)
         if first >= n_steps:
             continue
-        on_grid = abs(note.start_beat * steps_per_beat - first) < 1e-6
-        if on_grid or not started[first]:
-            pitch[first] = p - low_pitch
+        end = math.ceil(note.end_beat * steps_per_beat - 1e-6)
+        if abs(exact - first) < 1e-6 or not started[first]:
+            pitch[first] = cls
             if not started[first]:
                 onset[first] = True
                 started[first] = True
         hi = min(max(end, first + 1), n_steps)
-        if hi > first + 1:
-            pitch[first + 1 : hi] = p - low_pitch
-            onset[first + 1 : hi] = False
-    return pitch, onset
+        for step in range(first + 1, hi):
+            pitch[step] = cls
+            onset[step] = False
+    return np.array(pitch, dtype=np.int16), np.array(onset, dtype=bool)
 
 
 def bar_start_flags(composition: Composition, n_steps: int, steps_per_beat: int) -> np.ndarray:

@@ -34,7 +34,7 @@ from deepcomposer_desktop.engine.registry import file_sha256, resolve_model
 log = logging.getLogger(__name__)
 
 CROSSING_PENALTY = 20.0  # log-prob units per step where a candidate crosses a known voice
-PARALLEL_PENALTY = 30.0  # score units per parallel fifth/octave a candidate would make
+PARALLEL_CANDIDATES = 8  # best-scoring pitches tried when a segment moves in parallels
 PARALLEL_PASSES = 1
 _ORT_TYPES = {"tensor(int64)": "int64", "tensor(float)": "float32"}
 
@@ -55,6 +55,26 @@ def _check_tensors(kind: str, expected: Sequence[TensorSpec], actual: Sequence[A
         for have, want in zip(real.shape, spec.shape, strict=True):
             if isinstance(want, int) and have != want:
                 raise ModelError(f"{kind} {spec.name!r} has shape {real.shape}, manifest differs")
+
+
+def _parallel(
+    line: list[int], others: list[list[int]], beat: int, pitch: int, rest: int, before: int = -1
+) -> bool:
+    """Whether ``line`` moving into ``pitch`` at ``beat`` (from ``before``, default the line's
+    own previous beat) makes parallel fifths or octaves with any of ``others``."""
+    if beat < 1 or beat >= len(line):
+        return False
+    prev = line[beat - 1] if before < 0 else before
+    if prev in (pitch, rest) or pitch == rest:
+        return False
+    for other in others:
+        b0, b1 = other[beat - 1], other[beat]
+        if b0 in (b1, rest) or b1 == rest:
+            continue
+        interval = abs(pitch - b1) % 12
+        if (interval == 0 or interval == 7) and abs(prev - b0) % 12 == interval:
+            return True
+    return False
 
 
 class Generator:
@@ -167,14 +187,12 @@ class Generator:
         sources = [(0, melody)] + [(1 + names.index(n), existing[n]) for n in kept]
         for v, track in sources:
             cls, on = encode_notes(
-                [
-                    n.moved(semitones=transpose) if 0 <= n.pitch + transpose <= 127 else n
-                    for n in track.notes
-                ],
+                track.notes,
                 n_steps,
                 steps_per_beat=spb,
                 low_pitch=m.low_pitch,
                 n_pitches=m.n_pitches,
+                transpose=transpose,
             )
             pitch[:, v, :] = cls
             onset[:, v, :] = on
@@ -269,13 +287,11 @@ class Generator:
         seg_logp = np.add.reduceat(logp.reshape(-1, k), starts, axis=0) / lengths[:, None]
         on_beat = (starts % steps) % m.steps_per_beat == 0
         temperature = np.where(on_beat, m.pitch_temperature, m.offbeat_temperature)
-        score = seg_logp / temperature[:, None] + rng.gumbel(size=seg_logp.shape)
+        score = seg_logp / temperature[:, None] - np.log(rng.standard_exponential(seg_logp.shape))
         choice = np.argmax(score, axis=1)
         for _ in range(PARALLEL_PASSES):
             classes = np.repeat(choice, lengths).reshape(batch, steps)
-            if not self._fix_parallels(
-                v, classes, pitch, known, starts, lengths, score, choice, temperature
-            ):
+            if not self._fix_parallels(v, classes, pitch, known, starts, lengths, score, choice):
                 break
         classes = np.repeat(choice, lengths).reshape(batch, steps)
         pitch[:, v, :] = classes
@@ -292,72 +308,48 @@ class Generator:
         lengths: np.ndarray,
         score: np.ndarray,
         choice: np.ndarray,
-        temperature: np.ndarray,
     ) -> bool:
-        """Re-choose segments that arrive in parallel fifths/octaves with a known voice.
+        """Re-choose segments that move in parallel fifths/octaves with a known voice.
 
-        Only on-beat motion counts (as in the counterpoint measure). A flagged segment's
-        candidates are penalised for parallels into it and out of it, given the current
-        neighbours; ``choice`` is updated in place. Returns whether anything was flagged.
+        Only motion between beats counts (as in the counterpoint measure). A flagged
+        segment takes its best-scoring candidate (of the top ``PARALLEL_CANDIDATES``) that
+        makes no parallel into or out of it, given its neighbours; ``choice`` is updated in
+        place. Plain Python on short lists: the loops are tiny and numpy calls cost more.
         """
         m = self.manifest
         rest = m.n_pitches
         spb = m.steps_per_beat
-        voices, steps = pitch.shape[1], pitch.shape[2]
+        batch, voices, steps = pitch.shape
         others = [u for u in range(voices) if u != v and bool(known[:, u, 0].all())]
         if not others or steps <= spb:
             return False
-        vb = classes[:, ::spb].astype(np.int64)  # (B, nb) this voice on the beats
-        ub = pitch[:, others, ::spb]  # (B, U, nb) the known voices on the beats
-        n_beats = vb.shape[1]
-        v0, v1 = vb[:, None, :-1], vb[:, None, 1:]
-        u0, u1 = ub[..., :-1], ub[..., 1:]
-        sounding = (v0 != rest) & (v1 != rest) & (u0 != rest) & (u1 != rest)
-        interval = np.abs(v1 - u1) % 12
-        parallel = (
-            sounding
-            & (v0 != v1)
-            & (u0 != u1)
-            & (np.abs(v0 - u0) % 12 == interval)
-            & ((interval == 0) | (interval == 7))
-        ).any(axis=1)  # (B, nb-1): arrival at beat b+1
-        if not parallel.any():
-            return False
-        rows, beats = np.nonzero(parallel)
-        arrival = rows * steps + (beats + 1) * spb  # flat step of the arrival beat
-        segment = np.unique(np.searchsorted(starts, arrival, side="right") - 1)
-        seg_start = starts[segment]
-        row = seg_start // steps
-        first_beat = (seg_start % steps + spb - 1) // spb  # beat indices inside the segment
-        last_beat = ((seg_start + lengths[segment] - 1) % steps) // spb
-        cand = np.arange(m.n_classes)[None, None, :]
-        hits = np.zeros((len(segment), m.n_classes), dtype=np.int64)
-        for inside, outside in ((first_beat, first_beat - 1), (last_beat, last_beat + 1)):
-            valid = (outside >= 0) & (outside < n_beats)
-            out_idx = np.clip(outside, 0, n_beats - 1)
-            v_out = vb[row, out_idx]  # (F,) this voice at the neighbouring beat
-            u_out = ub[row, :, out_idx]  # (F, U)
-            u_in = ub[row, :, inside]  # (F, U)
-            base = np.abs(v_out[:, None] - u_out) % 12
-            moves = (
-                valid[:, None]
-                & (u_out != u_in)
-                & (v_out != rest)[:, None]
-                & (u_out != rest)
-                & (u_in != rest)
-                & ((base == 0) | (base == 7))
-            )
-            hit = (
-                moves[..., None]
-                & (cand != v_out[:, None, None])
-                & (np.abs(cand - u_in[..., None]) % 12 == base[..., None])
-            )
-            hits += hit.sum(axis=1)
-        penalty = -PARALLEL_PENALTY * hits.astype(np.float64)
-        penalty[:, rest] -= PARALLEL_PENALTY  # do not dodge a parallel by falling silent
-        penalty /= temperature[segment][:, None]  # the score is in log-prob / temperature
-        choice[segment] = np.argmax(score[segment] + penalty, axis=1)
-        return True
+        changed = False
+        for b in range(batch):
+            vb = classes[b, ::spb].tolist()
+            lines = [pitch[b, u, ::spb].tolist() for u in others]
+            arrivals = [i for i in range(1, len(vb)) if _parallel(vb, lines, i, vb[i], rest)]
+            if not arrivals:
+                continue
+            flat = b * steps + np.asarray(arrivals) * spb
+            for seg in np.unique(np.searchsorted(starts, flat, side="right") - 1).tolist():
+                first = int(starts[seg]) - b * steps
+                last = first + int(lengths[seg]) - 1
+                first_beat, last_beat = -(-first // spb), last // spb
+                ranked = np.argsort(-score[seg])[:PARALLEL_CANDIDATES].tolist()
+                for cand in ranked:
+                    if cand == rest:
+                        continue
+                    if _parallel(vb, lines, first_beat, cand, rest) or (
+                        last_beat + 1 < len(vb)
+                        and _parallel(vb, lines, last_beat + 1, vb[last_beat + 1], rest, cand)
+                    ):
+                        continue
+                    choice[seg] = cand
+                    for beat in range(first_beat, last_beat + 1):
+                        vb[beat] = cand
+                    changed = True
+                    break
+        return changed
 
     def _penalties(self, v: int, pitch: np.ndarray, known: np.ndarray) -> np.ndarray:
         """(B, T, K) additive log-prob penalties: outside the voice's range, crossing voices."""
