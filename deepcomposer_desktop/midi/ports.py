@@ -13,6 +13,7 @@ start (a container without ``/dev/snd/seq``) and a JACK server runs, JACK is use
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -20,6 +21,7 @@ import re
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 CLIENT_NAME = "DeepComposer Desktop"
 VIRTUAL_PORT_NAME = "DeepComposer Desktop"
+JACK_SETTLE_S = 0.03
 _NEVER_DEFAULT = ("midi through", "deepcomposer desktop", "rtmidi")
 
 InputCallback = Callable[[mido.Message, float], None]
@@ -68,6 +71,15 @@ _API_LABELS = {
 
 _lock = threading.RLock()
 _state: dict[str, Any] = {}
+_open_ports: weakref.WeakSet[InputPort | OutputPort] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_everything() -> None:
+    """Close every port and client at exit: JACK otherwise keeps ghost clients for a while."""
+    for port in list(_open_ports):
+        port.close()
+    reset_backend()
 
 
 @contextlib.contextmanager
@@ -246,6 +258,7 @@ class InputPort:
         self._handle = handle
         self._kind = kind
         self.closed = False
+        _open_ports.add(self)
 
     def close(self) -> None:
         if self.closed:
@@ -274,6 +287,7 @@ class OutputPort:
         self._handle = handle
         self._kind = kind
         self.closed = False
+        _open_ports.add(self)
 
     def send(self, msg: mido.Message) -> None:
         if self.closed:
@@ -338,6 +352,10 @@ def _open_rtmidi(is_input: bool, name: str, client_name: str) -> tuple[str, Any]
         except Exception as err:
             handle.delete()
             raise PortInUseError(f"MIDI {kind} {resolved!r} cannot be opened: {err}") from err
+    if state["api"] == "UNIX_JACK":
+        # jack_connect returns before the graph carries data: the first messages sent
+        # in the next few periods can vanish, so give the new connection time to settle.
+        time.sleep(JACK_SETTLE_S)
     return resolved, handle
 
 
