@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -148,14 +148,10 @@ class MainWindow(QMainWindow):
         self.tracks_panel = TracksPanel()
         self.generate_dock = self._dock("Generate", self.generate_panel, right)
         self.tracks_dock = self._dock("Tracks", self.tracks_panel, right)
+        # pyqtgraph takes ~0.5 s to import: the Metrics dock fills in just after start-up
         self.metrics_panel = None
-        metrics = optional.component("metrics_panel")
-        if metrics is not None:
-            try:
-                self.metrics_panel = metrics.MetricsPanel()
-                self.metrics_dock = self._dock("Metrics", self.metrics_panel, right)
-            except Exception:
-                log.exception("metrics panel failed")
+        self.metrics_dock = self._dock("Metrics", QLabel("Loading metrics…"), right)
+        QTimer.singleShot(400, self._load_metrics_panel)
         self.variations_view = None
         variations = optional.component("variations_view")
         if variations is not None:
@@ -168,10 +164,26 @@ class MainWindow(QMainWindow):
             except Exception:
                 log.exception("variations view failed")
         self.resizeDocks([self.generate_dock], [460], Qt.Orientation.Horizontal)
-        stacked = [self.generate_dock, self.tracks_dock]
-        if self.metrics_panel is not None:
-            stacked.append(self.metrics_dock)
-        self.resizeDocks(stacked, [170, 190, 420][: len(stacked)], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.generate_dock, self.tracks_dock, self.metrics_dock],
+            [170, 190, 420],
+            Qt.Orientation.Vertical,
+        )
+
+    @Slot()
+    def _load_metrics_panel(self) -> None:
+        metrics = optional.component("metrics_panel")
+        try:
+            panel = metrics.MetricsPanel() if metrics is not None else None
+        except Exception:
+            log.exception("metrics panel failed")
+            panel = None
+        if panel is None:
+            self.metrics_dock.setWidget(QLabel("Metrics are not available in this build."))
+            return
+        self.metrics_panel = panel
+        self.metrics_dock.setWidget(panel)
+        self.gen.refresh_metrics(self.controller.composition)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
