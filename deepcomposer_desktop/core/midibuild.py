@@ -7,8 +7,8 @@ Rules, chosen so that any file a DAW or a keyboard writes gives the notes a musi
   (the conductor track) give none.
 * Note-on with velocity 0 is a note-off. Note-offs close the *oldest* open note of the same
   channel and pitch (first in, first out), so overlapping same-pitch notes are all kept. A
-  note-off at the note's own start tick, or a note never closed, lasts at least one tick
-  (unclosed notes last until the end of their track).
+  note closed at its own start tick never sounded and is dropped (as pretty_midi and DAWs
+  do); a note never closed lasts until the end of its track, and at least one tick.
 * Channel 10 (index 9) holds drums: ``is_drum=True``.
 * Program, volume (CC7) and pan (CC10): the last value set on that channel in the same chunk
   at or before the first note, else the first one set later, else the same search in the other
@@ -78,7 +78,8 @@ def _pair_notes(chunk: RawTrack, tpb: int) -> dict[int, list[Note]]:
             waiting.append((tick, velocity))
         elif waiting:
             start, on_velocity = waiting.popleft()
-            spans.append((channel, start, pitch, max(tick, start + 1), on_velocity))
+            if tick > start:  # a note ended at its own start tick never sounded: dropped
+                spans.append((channel, start, pitch, tick, on_velocity))
     for (channel, pitch), waiting in open_notes.items():
         for start, on_velocity in waiting:
             spans.append((channel, start, pitch, max(chunk.end_tick, start + 1), on_velocity))

@@ -190,15 +190,17 @@ def test_overlapping_same_pitch_notes_pair_first_in_first_out() -> None:
     assert notes == (Note(0.0, 60, 2.0, 64), Note(1.0, 60, 2.0, 80))
 
 
-def test_zero_length_and_unclosed_notes_are_kept() -> None:
+def test_zero_length_notes_are_dropped_and_unclosed_notes_kept() -> None:
     events = (
         b"\x00\x90\x3c\x40"
-        + b"\x00\x80\x3c\x00"  # off at the same tick: one tick long
+        + b"\x00\x80\x3c\x00"  # off at the same tick: the note never sounded
+        + b"\x00\x90\x3c\x50"  # struck again at once: a real note
+        + b"\x60\x80\x3c\x00"
         + b"\x00\x90\x40\x40"  # never closed: lasts to the end of the track
-        + b"\x83\x00\xff\x2f\x00"  # end of track at tick 384
+        + b"\x82\x20\xff\x2f\x00"  # end of track at tick 384
     )
     notes = read_midi_bytes(smf([events], tpb=96)).tracks[0].notes
-    assert notes == (Note(0.0, 60, 1 / 96, 64), Note(0.0, 64, 4.0, 64))
+    assert notes == (Note(0.0, 60, 1.0, 80), Note(1.0, 64, 3.0, 64))
 
 
 @pytest.mark.parametrize("tpb", [1, 24, 96, 384, 960, 32767])
