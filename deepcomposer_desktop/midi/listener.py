@@ -17,6 +17,7 @@ import mido
 
 from deepcomposer_desktop.midi import ports
 from deepcomposer_desktop.midi.hotplug import PortWatcher
+from deepcomposer_desktop.midi.timeline import try_realtime_priority
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class LiveInput:
         on_back: Callable[[str], None] | None = None,
         watch: bool = True,
         interval_s: float = 0.5,
+        realtime: bool = True,
         opener: Callable[[str, Handler], ports.InputPort] = ports.open_input,
         lister: Callable[[], list[str]] = ports.list_inputs,
     ) -> None:
@@ -53,6 +55,7 @@ class LiveInput:
         self.consume = consume
         self.on_gone = on_gone
         self.on_back = on_back
+        self.realtime = realtime
         self._opener = opener
         self._lister = lister
         self._queue: queue.SimpleQueue[tuple[mido.Message, float] | None] = queue.SimpleQueue()
@@ -121,6 +124,8 @@ class LiveInput:
 
     # -- threads ----------------------------------------------------------------------------
     def _dispatch(self) -> None:
+        if self.realtime:  # handlers are short; the stamp was taken already, but thru isn't
+            try_realtime_priority(5)
         get = self._queue.get
         while (item := get()) is not None:
             msg, stamp_s = item

@@ -15,7 +15,7 @@ import mido
 
 from deepcomposer_desktop.core.timing import TimeSignature
 from deepcomposer_desktop.core.track import DRUM_CHANNEL
-from deepcomposer_desktop.midi.timeline import wait_until
+from deepcomposer_desktop.midi.timeline import try_realtime_priority, wait_until
 
 CLICK_LENGTH_S = 0.03
 
@@ -98,6 +98,8 @@ class Metronome:
         return not self._stop.is_set()
 
     def _run(self, start_s: float, end_s: float | None) -> None:
+        if self._clock is time.monotonic:
+            try_realtime_priority()
         s = self.sound
         note = None
         try:

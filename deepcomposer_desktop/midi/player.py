@@ -25,7 +25,13 @@ import mido
 from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.midiwrite import assign_channels
 from deepcomposer_desktop.core.track import Track
-from deepcomposer_desktop.midi.timeline import SPIN_S, TempoTimeline, bar_start_beat, wait_until
+from deepcomposer_desktop.midi.timeline import (
+    SPIN_S,
+    TempoTimeline,
+    bar_start_beat,
+    try_realtime_priority,
+    wait_until,
+)
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +123,10 @@ class Player:
         on_error: Callable[[BaseException], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        realtime: bool = True,
     ) -> None:
         self.sink = sink
+        self.realtime = realtime
         self.on_position = on_position
         self.on_finished = on_finished
         self.on_error = on_error
@@ -226,6 +234,8 @@ class Player:
             self.sent_log.append((scheduled_s, self._clock(), msg))
 
     def _run(self, composition: Composition, start_beat: float, loop: tuple[float, float] | None):
+        if self.realtime and self._clock is time.monotonic:
+            try_realtime_priority()
         sounding: Counter[tuple[int, int, int]] = Counter()  # (track, channel, pitch)
         channels = sorted(set(channel_plan(composition.tracks)))
         finished = False

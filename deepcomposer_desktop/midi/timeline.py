@@ -6,11 +6,15 @@ Kept apart from the threads that use them so they can be tested with plain numbe
 from __future__ import annotations
 
 import bisect
+import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 
 from deepcomposer_desktop.core.timing import TempoChange, TimeSignature
 from deepcomposer_desktop.core.units import beats_to_seconds, seconds_to_beats
+
+log = logging.getLogger(__name__)
 
 SPIN_S = 0.0015  # wake this long before an event, then spin: OS sleeps overshoot ~0.1-1 ms
 
@@ -79,7 +83,28 @@ def wait_until(
     if remaining > spin_s:
         sleep(remaining - spin_s)
         now = clock()
+    if sleep is time.sleep:  # real clock: a pure spin; sleep(0) yields to other processes
+        while now < target_s:
+            now = clock()
+        return now
     while now < target_s:
         sleep(0)
         now = clock()
     return now
+
+
+def try_realtime_priority(priority: int = 10) -> bool:
+    """Ask for SCHED_FIFO for the calling thread (Linux, where rtprio allows it).
+
+    A scheduler thread with normal priority can lose the CPU for several milliseconds on a
+    busy machine. Refusal is normal on desktops without rtprio limits and is not an error.
+    """
+    setter = getattr(os, "sched_setscheduler", None)
+    if setter is None:
+        return False
+    try:
+        setter(0, os.SCHED_FIFO, os.sched_param(priority))
+    except (OSError, ValueError) as err:
+        log.info("real-time priority refused (%s); timing may jitter under load", err)
+        return False
+    return True
