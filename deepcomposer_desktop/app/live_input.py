@@ -29,13 +29,15 @@ class LiveInputSession(QObject):
     recordingChanged = Signal(bool)
     takeFinished = Signal(object)  # Composition
     livePosition = Signal(float, object)  # beat (negative in the count-in), list[Note]
+    buttonPressed = Signal(str)  # a MIDI-learned keyboard button: record/play/stop/generate
+    buttonLearned = Signal(str, object)  # action, midi.learn.Bindings (all of them, to store)
 
     def __init__(self, sink: Any, parent: QObject | None = None):
         super().__init__(parent)
         self.sink = sink
         self.thru_channel = 0
         self.listener = MidiInputListener(self)
-        self.listener.messageReceived.connect(self.feed)
+        self.listener.messageReceived.connect(self.feed_from_device)
         self.listener.deviceLost.connect(self._device_lost)
         self.listener.deviceReturned.connect(
             lambda name: self.message.emit(f"MIDI keyboard “{name}” is back.")
@@ -50,6 +52,16 @@ class LiveInputSession(QObject):
             self._capture = CaptureBuffer(minutes=5)
         except ImportError:
             log.warning("capture buffer unavailable")
+        self.learn: Any = None
+        try:
+            from deepcomposer_desktop.midi.learn import MidiLearn
+
+            self.learn = MidiLearn(
+                on_learned=lambda action, _t: self.buttonLearned.emit(action, self.learn.bindings),
+                on_action=self.buttonPressed.emit,
+            )
+        except ImportError:
+            log.warning("MIDI-learn unavailable")
         self._frame = QTimer(self)
         self._frame.setInterval(33)
         self._frame.timeout.connect(self._report)
@@ -90,6 +102,28 @@ class LiveInputSession(QObject):
     @Slot(int)
     def key_up(self, pitch: int) -> None:
         self.feed(mido.Message("note_off", channel=self.thru_channel, note=pitch), time.monotonic())
+
+    def set_bindings(self, stored: dict) -> None:
+        """Stored MIDI-learn bindings (a dict from the settings store)."""
+        if self.learn is not None:
+            from deepcomposer_desktop.midi.learn import Bindings, MidiLearn
+
+            self.learn = MidiLearn(
+                Bindings.from_dict(stored),
+                on_learned=lambda action, _t: self.buttonLearned.emit(action, self.learn.bindings),
+                on_action=self.buttonPressed.emit,
+            )
+
+    @Slot(object, float)
+    def feed_from_device(self, msg: mido.Message, stamp_s: float) -> None:
+        """A hardware keyboard: its learned buttons drive the app; everything else is music.
+
+        Runs on the GUI thread (the listener drains its queue there), so the learn callbacks
+        may emit signals directly.
+        """
+        if self.learn is not None and self.learn.feed(msg, stamp_s):
+            return
+        self.feed(msg, stamp_s)
 
     @Slot(object, float)
     def feed(self, msg: mido.Message, stamp_s: float) -> None:

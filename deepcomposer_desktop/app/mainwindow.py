@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
                        a.move_left, a.move_right, a.move_up, a.move_down, a.octave_up,
                        a.octave_down, None, a.draw_mode, a.keep_idea]),
             ("&Play", [a.play, a.stop, a.record, a.loop, a.metronome, a.qwerty, None,
-                       a.generate]),
+                       a.generate, None, "learn"]),
             ("&View", [a.zoom_in, a.zoom_out, None, "docks"]),
         )  # fmt: skip
         for title, entries in menus:
@@ -214,6 +214,13 @@ class MainWindow(QMainWindow):
                 elif entry == "melodies":
                     self.melodies_menu = menu.addMenu("Sample &Melodies")
                     self.files.fill_melodies_menu(self.melodies_menu)
+                elif entry == "learn":
+                    learn = menu.addMenu("MIDI-Learn Keyboard Buttons")
+                    for name in ("record", "play", "stop", "generate"):
+                        act = learn.addAction(f"Button for {name.title()}…")
+                        act.triggered.connect(
+                            lambda _c=False, n=name: self.transport_handlers.learn_button(n)
+                        )
                 elif entry == "docks":
                     for dock in self.findChildren(QDockWidget):
                         menu.addAction(dock.toggleViewAction())

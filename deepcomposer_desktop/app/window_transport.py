@@ -43,6 +43,34 @@ class TransportHandlers(QObject):
         window.qwerty.noteOn.connect(window.live.key_down)
         window.qwerty.noteOff.connect(window.live.key_up)
         window.roll.positionClicked.connect(self._cursor_clicked)
+        window.live.buttonPressed.connect(self._keyboard_button)
+        window.live.buttonLearned.connect(self._button_learned)
+        store = window.services.settings_store
+        if store is not None and hasattr(store, "midi_learn_bindings"):
+            window.live.set_bindings(store.midi_learn_bindings())
+
+    def learn_button(self, action: str) -> None:
+        """Arm MIDI-learn: the next button pressed on the keyboard will do ``action``."""
+        if self.w.live.learn is None:
+            return
+        self.w.live.learn.learn(action)
+        self.w.show_message(f"Press the button on your MIDI keyboard that should {action}…")
+
+    @Slot(str)
+    def _keyboard_button(self, action: str) -> None:
+        {
+            "record": self.w.actions.record.trigger,
+            "play": self.w.actions.play.trigger,
+            "stop": self.stop,
+            "generate": self.w.actions.generate.trigger,
+        }.get(action, lambda: None)()
+
+    @Slot(str, object)
+    def _button_learned(self, action: str, bindings: object) -> None:
+        self.w.show_message(f"That keyboard button now does {action}.")
+        store = self.w.services.settings_store
+        if store is not None and hasattr(store, "set_midi_learn_bindings"):
+            store.set_midi_learn_bindings(bindings.to_dict())  # type: ignore[attr-defined]
 
     def apply_settings(self, settings: Settings) -> None:
         """Put the stored choices into the toolbar and open the devices (if allowed)."""

@@ -138,3 +138,24 @@ def test_an_unknown_output_port_is_a_message_not_a_crash(qtbot, window, jack_ser
     mido.Message("note_on", note=60)  # the window keeps working
     assert window.playback.sink.target is None
     time.sleep(0)
+
+
+def test_midi_learned_buttons_drive_the_transport_and_are_not_recorded(qtbot, window):
+    button = mido.Message("control_change", channel=0, control=20, value=127)
+    release = mido.Message("control_change", channel=0, control=20, value=0)
+    window.transport_handlers.learn_button("record")
+    window.live.listener.messageReceived.emit(button, time.monotonic())
+    assert "now does record" in window.statusBar().currentMessage()
+    window.live.listener.messageReceived.emit(release, time.monotonic())
+    assert not window.live.is_recording
+    window.live.listener.messageReceived.emit(button, time.monotonic())
+    assert window.live.is_recording
+    window.live.listener.messageReceived.emit(
+        mido.Message("note_on", note=64, velocity=80), time.monotonic()
+    )
+    qtbot.wait(50)
+    window.live.listener.messageReceived.emit(mido.Message("note_off", note=64), time.monotonic())
+    window.live.listener.messageReceived.emit(button, time.monotonic())  # press again: stop
+    assert not window.live.is_recording
+    assert [n.pitch for n in window.controller.composition.melody.notes] == [64]
+    assert not any(m.type == "control_change" and m.control == 20 for m in window.sink_log.messages)
