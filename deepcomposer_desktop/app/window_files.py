@@ -65,8 +65,30 @@ class FileHandlers(QObject):
         try:
             self.autosaver = autosave.Autosaver(library, self.w.controller, parent=self)
             self.autosaver.saveFailed.connect(self.w.show_message)
+            self.w.live.livePosition.connect(self._snapshot_take)
+            self.w.live.recordingChanged.connect(self._recording_changed)
         except Exception as err:
             self.w.show_problem(f"Autosave is off: {err}")
+
+    @Slot(float, object)
+    def _snapshot_take(self, _beat: float, notes: list) -> None:
+        """A recording in progress survives a crash: snapshots go to the library session."""
+        if self.autosaver is None or not notes:
+            return
+        from deepcomposer_desktop.core import TempoChange, Track
+
+        t = self.w.transport
+        take = Composition(
+            tracks=(Track("melody", tuple(notes)),),
+            tempo_map=(TempoChange(0.0, float(t.tempo.value())),),
+            title="Recording",
+        )
+        self.autosaver.save_take(take)
+
+    @Slot(bool)
+    def _recording_changed(self, recording: bool) -> None:
+        if not recording and self.autosaver is not None:
+            self.autosaver.save_take(None)  # the take is now part of the composition
 
     def composition_changed(self, composition: Composition) -> None:
         has_notes = any(t.notes for t in composition.tracks)

@@ -1,5 +1,7 @@
 """The window with APP-B's library, autosave and preferences wired in."""
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QApplication
 from windowkit import make_window, melody_composition
@@ -77,3 +79,59 @@ def test_preferences_change_applies_to_the_window(qtbot, window):
     )
     assert dialog.chosen_settings().quantize_grid == 8
     dialog.close()
+
+
+def test_a_recording_in_progress_is_snapshotted_for_crash_recovery(qtbot, tmp_path, monkeypatch):
+    from deepcomposer_desktop.core import Note
+
+    library = Library(tmp_path / "take.sqlite3")
+    w = make_window(qtbot, tmp_path, monkeypatch, library=library, autosave=True)
+    w.files._snapshot_take(1.0, [Note(0.0, 62, 1.0)])
+    assert w.files.autosaver.save_now()
+    take = library.session_take(w.files.autosaver.session_id)
+    assert [n.pitch for n in take.tracks[0].notes] == [62]
+
+
+def test_after_a_crash_the_next_start_restores_the_open_piece(qtbot, tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QDialog
+
+    from deepcomposer_desktop.app import library_dialog
+    from deepcomposer_desktop.app.main import offer_restore
+
+    db = tmp_path / "crash.sqlite3"
+    crashing = (
+        "import os, sys\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "app = QCoreApplication([])\n"
+        "from windowkit import melody_composition\n"
+        "from deepcomposer_desktop.app.autosave import Autosaver\n"
+        "from deepcomposer_desktop.app.controller import CompositionController\n"
+        "from deepcomposer_desktop.app.library import Library\n"
+        "c = CompositionController()\n"
+        "saver = Autosaver(Library(sys.argv[1]), c)\n"
+        "c.load(melody_composition(), title='Before the crash')\n"
+        "c.apply(melody_composition(title='x'), 'edit')\n"
+        "assert saver.save_now()\n"
+        "os._exit(9)  # killed: no clean exit mark\n"
+    )
+    env = dict(__import__("os").environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, "-c", crashing, str(db), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 9, result.stderr
+    monkeypatch.setattr(
+        library_dialog.RestoreDialog, "exec", lambda self: QDialog.DialogCode.Accepted
+    )
+    w = make_window(qtbot, tmp_path, monkeypatch, library=Library(db))
+    offer_restore(w)
+    assert w.controller.title == "Before the crash"
+    assert w.controller.composition.melody.notes == melody_composition().melody.notes
