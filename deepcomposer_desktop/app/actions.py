@@ -38,7 +38,7 @@ ACTION_TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("record", "● Record", "R", True, "Record a take from the keyboard (R)"),
     ("loop", "⟲ Loop", "L", True, "Loop the whole piece"),
     ("metronome", "Metronome", "M", True, "Click while recording"),
-    ("qwerty", "⌨ Computer Keys", "Ctrl+K", True,
+    ("qwerty", "⌨ Keys", "Ctrl+K", True,
      "Play notes with A-L (white), W-P (black); Z / X octave"),
     ("generate", "Generate", "G", False, "Generate accompaniment for the melody (G)"),
     # view

@@ -148,6 +148,15 @@ def paint_playhead(p: QPainter, g: RollGeometry, beat: float, height: float) -> 
     p.drawPolygon(QPolygonF([QPointF(x - 6, h - 10), QPointF(x + 6, h - 10), QPointF(x, h)]))
 
 
+def paint_hint(p: QPainter, area: QRectF, text: str) -> None:
+    """The empty-piece hint, centred on the grid."""
+    p.setPen(QColor(theme.TEXT_DIM))
+    font = QFont(p.font())
+    font.setPixelSize(15)
+    p.setFont(font)
+    p.drawText(area, Qt.AlignmentFlag.AlignCenter, text)
+
+
 def visible_pitch_span(g: RollGeometry, height: float) -> tuple[int, int]:
     return g.y_to_pitch(height), g.y_to_pitch(g.header_height_px)
 

@@ -18,6 +18,11 @@ from .controller import CompositionController
 from .pianoroll_geometry import RollGeometry
 
 EDGE_GRAB_PX = 6
+EMPTY_HINT = (
+    "Play a melody: press R and play your MIDI keyboard, click the keys below,\n"
+    "or turn on Computer Keys (Ctrl+K). Double-click here to draw notes,\n"
+    "or open a tune from File ▸ Sample Melodies. Then press G to generate."
+)
 
 
 class PianoRollView(QAbstractScrollArea):
@@ -181,6 +186,8 @@ class PianoRollView(QAbstractScrollArea):
         if self._live_notes:
             pianoroll_painter.paint_notes(p, g, self._live_notes, QColor("white"), outlined=True)
         p.restore()
+        if not any(t.notes for t in c.tracks) and not self._live_notes and self._preview is None:
+            pianoroll_painter.paint_hint(p, grid, EMPTY_HINT)
         pianoroll_painter.paint_ruler(p, g, h)
         pianoroll_painter.paint_header(p, g, w, c, self._loop)
         if self._playhead_beat is not None:

@@ -37,9 +37,9 @@ def track_colour(track_index: int, melody_index: int | None) -> QColor:
 
 STYLE_SHEET = f"""
 QMainWindow, QDialog {{ background: {BACKGROUND}; }}
-QToolBar {{ background: {SURFACE}; border: none; spacing: 6px; padding: 4px; }}
+QToolBar {{ background: {SURFACE}; border: none; spacing: 4px; padding: 4px; }}
 QToolBar QLabel {{ color: {TEXT_DIM}; padding-left: 6px; }}
-QToolButton {{ color: {TEXT}; border-radius: 4px; padding: 4px 8px; }}
+QToolButton {{ color: {TEXT}; border-radius: 4px; padding: 4px 6px; }}
 QToolButton:hover {{ background: {SURFACE_RAISED}; }}
 QToolButton:checked {{ background: #3d4350; color: {ACCENT}; }}
 QToolButton#recordButton:checked {{ background: {RECORD_RED}; color: white; }}

@@ -13,6 +13,14 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLabel, QSpinBox, QTool
 BUILT_IN_SYNTH = "Built-in synth"
 NO_INPUT = "No MIDI input"
 TIME_SIGNATURES = ((4, 4), (3, 4), (2, 4), (6, 8), (2, 2), (5, 4), (12, 8))
+GRIDS = (
+    ("1/4", 4),
+    ("1/8", 8),
+    ("1/8 triplet", 12),
+    ("1/16", 16),
+    ("1/16 triplet", 24),
+    ("1/32", 32),
+)  # (label, Settings.quantize_grid: notes per whole note)
 
 
 class PortCombo(QComboBox):
@@ -65,6 +73,7 @@ class TransportBar(QToolBar):
     tempoChanged = Signal(float)
     timeSignatureChanged = Signal(int, int)
     countInChanged = Signal(int)
+    gridChanged = Signal(int)  # notes per whole note (16 = sixteenths)
 
     def __init__(
         self,
@@ -98,9 +107,17 @@ class TransportBar(QToolBar):
         self.meter.currentIndexChanged.connect(self._meter_changed)
         self.count_in = QSpinBox()
         self.count_in.setRange(0, 4)
-        self.count_in.setSuffix(" bar count-in")
-        self.count_in.setSpecialValueText("No count-in")
+        self.count_in.setSuffix(" bar")
+        self.count_in.setToolTip("Count-in bars before recording starts")
+        self.count_in.setSpecialValueText("None")
         self.count_in.valueChanged.connect(self.countInChanged.emit)
+        self.grid = QComboBox()
+        for label, value in GRIDS:
+            self.grid.addItem(label, value)
+        self.grid.setToolTip("Grid for drawing, moving and quantizing (Q) notes")
+        self.grid.currentIndexChanged.connect(
+            lambda i: self.gridChanged.emit(int(self.grid.itemData(i)))
+        )
         self.input = PortCombo(NO_INPUT, list_inputs)
         self.input.setToolTip("MIDI keyboard to record from")
         self.input.currentIndexChanged.connect(
@@ -111,10 +128,17 @@ class TransportBar(QToolBar):
         self.output.currentIndexChanged.connect(
             lambda _i: self.outputChosen.emit(self.output.chosen_port())
         )
+        self.tempo.setFixedWidth(84)
+        self.count_in.setFixedWidth(104)
+        self.grid.setFixedWidth(112)
+        for combo in (self.input, self.output):
+            combo.setMaximumWidth(180)
+        self.meter.setFixedWidth(64)
         for label, widget in (
-            ("Tempo", self.tempo),
-            ("Meter", self.meter),
-            (None, self.count_in),
+            (None, self.tempo),
+            (None, self.meter),
+            ("Count-in", self.count_in),
+            ("Grid", self.grid),
             ("In", self.input),
             ("Out", self.output),
         ):
@@ -126,6 +150,11 @@ class TransportBar(QToolBar):
     def _meter_changed(self, index: int) -> None:
         num, den = self.meter.itemData(index)
         self.timeSignatureChanged.emit(num, den)
+
+    def show_grid(self, notes_per_whole: int) -> None:
+        index = self.grid.findData(notes_per_whole)
+        if index >= 0:
+            self.grid.setCurrentIndex(index)
 
     def show_clock(self, tempo_bpm: float, numerator: int, denominator: int) -> None:
         """Reflect a loaded composition's clock without echoing it back as a user change."""

@@ -30,6 +30,7 @@ class TransportHandlers(QObject):
         a.qwerty.toggled.connect(self._qwerty_toggled)
         t.tempoChanged.connect(self._tempo)
         t.timeSignatureChanged.connect(self._meter)
+        t.gridChanged.connect(self._grid)
         t.inputChosen.connect(self.choose_input)
         t.outputChosen.connect(self.choose_output)
         window.playback.positionChanged.connect(self._position)
@@ -77,6 +78,8 @@ class TransportHandlers(QObject):
         a, t = self.w.actions, self.w.transport
         a.metronome.setChecked(settings.metronome)
         t.count_in.setValue(settings.count_in_bars)
+        t.show_grid(settings.quantize_grid or 16)
+        self._grid(settings.quantize_grid or 16)
         if not any(tr.notes for tr in self.w.controller.composition.tracks):
             t.show_clock(settings.tempo_bpm, 4, 4)
         self.w.qwerty.octaveChanged.connect(
@@ -133,6 +136,19 @@ class TransportHandlers(QObject):
         if any(t.notes for t in self.w.controller.composition.tracks):
             self.w.edit.set_tempo(tempo_bpm)
         self._remember(tempo_bpm=float(tempo_bpm))
+
+    @Slot(int)
+    def _grid(self, notes_per_whole: int) -> None:
+        """The grid the mouse snaps to and Q quantizes to; remembered in the settings."""
+        from dataclasses import replace
+
+        self.w.roll.steps_per_beat = max(1, notes_per_whole // 4)
+        self.w.roll.new_note_beats = max(0.25, 4 / notes_per_whole)
+        self.w.roll.viewport().update()
+        if self.w.settings.quantize_grid != notes_per_whole:
+            self.w.settings = replace(self.w.settings, quantize_grid=notes_per_whole)
+            self.w.services.settings = self.w.settings
+            self._remember(quantize_grid=notes_per_whole)
 
     @Slot(int, int)
     def _meter(self, numerator: int, denominator: int) -> None:

@@ -172,3 +172,13 @@ def test_new_clears_the_piece(qtbot, window):
     window.actions.new.trigger()
     assert window.controller.composition == Composition()
     assert window.tracks_panel.rows == []
+
+
+def test_the_grid_picker_sets_snapping_and_quantize(qtbot, window):
+    window.transport.grid.setCurrentIndex(window.transport.grid.findData(8))
+    assert window.roll.steps_per_beat == 2
+    loose = Composition(tracks=(Track("melody", (Note(0.3, 60, 0.4),)),))
+    window.controller.load(loose, title="loose")
+    window.actions.quantize.trigger()
+    assert window.controller.composition.melody.notes[0].start_beat == 0.5
+    assert window.settings.quantize_grid == 8
