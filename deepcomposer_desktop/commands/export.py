@@ -21,6 +21,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pitch-temperature", type=float, default=1.0)
     parser.add_argument("--onset-temperature", type=float, default=1.0)
     parser.add_argument(
+        "--offbeat-temperature",
+        type=float,
+        help="pitch temperature of notes starting off the beat (default: --pitch-temperature)",
+    )
+    parser.add_argument(
         "--no-reference", action="store_true", help="skip the reference metrics (faster)"
     )
 
@@ -41,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         else None,
         pitch_temperature=args.pitch_temperature,
         onset_temperature=args.onset_temperature,
+        offbeat_temperature=args.offbeat_temperature,
         with_reference=not args.no_reference,
     )
     print(f"wrote {manifest.parent}")

@@ -128,6 +128,7 @@ def export_model(
     voice_order: tuple[str, ...] | None = None,
     pitch_temperature: float = 1.0,
     onset_temperature: float = 1.0,
+    offbeat_temperature: float | None = None,
     with_reference: bool = True,
 ) -> Path:
     """Write ``out_dir/model.onnx`` and ``out_dir/manifest.json``; returns the manifest path."""
@@ -168,6 +169,9 @@ def export_model(
             "voice_order": list(voice_order or (DEFAULT_ORDER if v == 4 else names[:0:-1])),
             "pitch_temperature": pitch_temperature,
             "onset_temperature": onset_temperature,
+            "offbeat_temperature": offbeat_temperature
+            if offbeat_temperature is not None
+            else pitch_temperature,
         },
         "training": {
             "data": meta,
