@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from deepcomposer_desktop.training.evaluation.baseline import RuleBasedHarmonizer
     from deepcomposer_desktop.training.evaluation.melodies import (
         chorale_melodies,
+        chorales_in_meter,
         describe_text,
         folk_melodies,
     )
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         evaluate_model,
         evaluate_real,
         load_harmonizer,
+        meter_matched_real,
     )
     from deepcomposer_desktop.training.evaluation.report import build_report, to_json
 
@@ -59,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
     for set_name, melodies in sets.items():
         print(f"{set_name}: {describe_text(melodies)}", flush=True)
         real[set_name] = evaluate_real(melodies)
+        if set_name == "folk" and "chorales" in real and real["chorales"] is not None:
+            by_meter = {"4/4": real["chorales"], "3/4": evaluate_real(chorales_in_meter(3, 4))}
+            real[set_name] = meter_matched_real(melodies, by_meter, fallback="4/4")
         results[set_name] = {"baseline": evaluate_model(RuleBasedHarmonizer(), melodies)}
         for name, harmonizer in models.items():
             t0 = time.perf_counter()

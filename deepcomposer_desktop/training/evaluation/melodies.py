@@ -73,6 +73,22 @@ def chorale_melodies(*, limit: int | None = None) -> list[Melody]:
     return result
 
 
+def chorales_in_meter(numerator: int, denominator: int) -> list[Melody]:
+    """Every chorale (held out or not) in one meter: a reference for Bach's style only.
+
+    Only two 3/4 chorales are held out, too few for stable statistics; describing how Bach
+    writes in 3/4 does not evaluate a model on its training data, so all of them are used.
+    """
+    from deepcomposer_desktop.training.chorales import iter_chorales
+
+    return [
+        Melody(f"chorale {c.number}", melody_only(c.composition), c.composition)
+        for c in iter_chorales(four_four_only=False)
+        if (c.composition.time_signature.numerator, c.composition.time_signature.denominator)
+        == (numerator, denominator)
+    ]
+
+
 def bundled_melodies(folder: Path = BUNDLED_MELODIES) -> list[Melody]:
     """Every ``.mid`` in the bundled melody folder (unreadable files are logged and skipped)."""
     from deepcomposer_desktop.core.midifile import read_midi

@@ -208,7 +208,9 @@ def build_report(
         names = ["baseline", *others]
         count = next(iter(systems.values()))["melodies"] if systems else 0
         lines += ["", f"## {SET_TITLES.get(set_name, set_name)}: {count} melodies", ""]
-        if real.get(set_name) is None and chorale_real is not None:
+        if reference is not None and reference.get("note"):
+            lines += [f"Real: {reference['note']}", ""]
+        elif real.get(set_name) is None and chorale_real is not None:
             lines += ["Real = Bach's parts on the held-out chorales (these tunes have none).", ""]
         lines.append(markdown_table(records, names))
         dump["sets"][set_name] = {

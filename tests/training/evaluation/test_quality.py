@@ -24,6 +24,7 @@ from deepcomposer_desktop.training.evaluation.quality import (
     eighth_or_longer,
     evaluate_model,
     evaluate_real,
+    meter_matched_real,
     note_step_difference,
 )
 from deepcomposer_desktop.training.evaluation.report import build_report, judge_set
@@ -136,6 +137,21 @@ def test_real_values_come_from_the_reference_parts() -> None:
     model = evaluate_model(RuleBasedHarmonizer(), [chorale_like(SCALE)])
     assert real["tracks"] == model["tracks"]  # the fake "Bach" is the baseline itself
     assert model["bach_similarity"] == {"pitch_class_jaccard": 1.0, "bass_match_rate": 1.0}
+
+
+def test_tunes_without_parts_are_compared_with_bach_in_their_own_meter() -> None:
+    four = {"tracks": {"alto": {"pitch_classes_per_bar": 3.0}}, "counterpoint": {"x": 1.0}}
+    three = {"tracks": {"alto": {"pitch_classes_per_bar": 2.0}}, "counterpoint": {"x": 2.0}}
+    melodies = [
+        Melody("a", tune(SCALE)),
+        Melody("b", tune(SCALE, numerator=3)),
+        Melody("c", tune(SCALE, numerator=3)),
+        Melody("d", tune(SCALE, numerator=2)),  # Bach has no 2/4 here: falls back to 4/4
+    ]
+    real = meter_matched_real(melodies, {"4/4": four, "3/4": three}, fallback="4/4")
+    assert real["tracks"]["alto"]["pitch_classes_per_bar"] == pytest.approx(2.5)
+    assert real["counterpoint"] == {"x": 1.0}
+    assert real["note"].endswith("(3/4 x2, 4/4 x2)")
 
 
 def test_report_judges_each_bound_against_real_and_baseline() -> None:
