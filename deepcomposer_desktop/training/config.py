@@ -24,6 +24,7 @@ class TrainConfig:
     blocks: int = 8
     onset_weight: float = 0.5
     full_hide_rate: float = 0.35
+    ordered_rate: float = 0.0
     adversarial_weight: float = 0.0
     critic_steps: int = 5
     critic_lr: float = 1e-4

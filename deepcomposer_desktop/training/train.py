@@ -63,6 +63,7 @@ class Batcher:
         crop: int,
         rng: np.random.Generator,
         full_hide_rate: float = 0.35,
+        ordered_rate: float = 0.0,
     ) -> None:
         self.data = data
         self.pieces = np.flatnonzero(data.split == split)
@@ -73,6 +74,7 @@ class Batcher:
         self.crop = crop
         self.rng = rng
         self.full_hide_rate = full_hide_rate
+        self.ordered_rate = ordered_rate
 
     def sample(self, batch: int) -> dict[str, torch.Tensor]:
         v = self.data.pitch.shape[1]
@@ -114,9 +116,12 @@ class Batcher:
         known = np.ones((batch, voices, steps), dtype=np.float32)
         for b in range(batch):
             draw = self.rng.random()
-            if draw < self.full_hide_rate:
+            if draw < self.ordered_rate:
+                # what the engine sees: bass first, then tenor, then alto (lowest voice first)
+                known[b, 1 : 1 + int(self.rng.integers(1, acc + 1)), :] = 0.0
+            elif draw < self.ordered_rate + self.full_hide_rate:
                 known[b, 1:, :] = 0.0
-            elif draw < self.full_hide_rate + 0.3:
+            elif draw < self.ordered_rate + self.full_hide_rate + 0.3:
                 hidden = np.zeros(acc, dtype=bool)
                 while not hidden.any():
                     hidden = self.rng.random(acc) < 0.5
@@ -274,7 +279,7 @@ def train(config: TrainConfig) -> Path:
     train_model: torch.nn.Module = model
     if distributed:
         train_model = torch.nn.parallel.DistributedDataParallel(model)
-    batcher = Batcher(data, 0, config.crop_steps, rng, config.full_hide_rate)
+    batcher = Batcher(data, 0, config.crop_steps, rng, config.full_hide_rate, config.ordered_rate)
     log_path = out / "log.jsonl"
     if _is_main():
         log.info("model parameters: %d", count_parameters(model))

@@ -118,3 +118,24 @@ def test_exported_onnx_runs_in_the_engine(data_file: Path, tmp_path: Path) -> No
         results = generator.generate(source, seed=0, variations=2)  # dynamic batch axis
         assert len(results) == 2 and results[0].tracks[0] is source.tracks[0]
         assert [t.name for t in results[0].tracks[1:]] == ["alto", "tenor", "bass"]
+
+
+def test_ordered_masks_match_the_engine_passes(data_file: Path) -> None:
+    import numpy as np
+
+    from deepcomposer_desktop.training.dataset import load_dataset
+    from deepcomposer_desktop.training.train import Batcher
+
+    batcher = Batcher(
+        load_dataset(data_file),
+        0,
+        16,
+        np.random.default_rng(0),
+        full_hide_rate=0.0,
+        ordered_rate=1.0,
+    )
+    known = batcher.masks(64, 16).numpy()
+    patterns = {tuple(row[:, 0].tolist()) for row in known}
+    # bass pass (all hidden), tenor pass (bass known), alto pass (tenor and bass known)
+    assert patterns == {(1.0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 1.0), (1.0, 0.0, 1.0, 1.0)}
+    assert (known == known[:, :, :1]).all()  # whole voices, never single beats
