@@ -337,21 +337,27 @@ def _open_rtmidi(is_input: bool, name: str, client_name: str) -> tuple[str, Any]
     state = _start()
     rtmidi = _rt()
     api_id = getattr(rtmidi, "API_" + state["api"])
+    probe = state["probe"][0 if is_input else 1]
+    kind = "input" if is_input else "output"
     with _lock:
-        names = _visible(state["probe"][0 if is_input else 1].get_ports())
-        kind = "input" if is_input else "output"
-        resolved = resolve_port(name, names, kind=kind)
-        index = names.index(resolved)
         try:
             handle = (rtmidi.MidiIn if is_input else rtmidi.MidiOut)(api_id, name=client_name)
         except Exception as err:
             raise BackendUnavailableError(f"{backend_name()} refused a new client: {err}") from err
-        try:
-            with _quiet_stderr():
-                handle.open_port(index, name=("in" if is_input else "out"))
-        except Exception as err:
-            handle.delete()
-            raise PortInUseError(f"MIDI {kind} {resolved!r} cannot be opened: {err}") from err
+        for _attempt in range(3):
+            all_names = probe.get_ports()
+            resolved = resolve_port(name, _visible(all_names), kind=kind)
+            index = all_names.index(resolved)  # rtmidi counts the hidden ports too
+            try:
+                with _quiet_stderr():
+                    handle.open_port(index, name=("in" if is_input else "out"))
+            except Exception as err:
+                handle.delete()
+                raise PortInUseError(f"MIDI {kind} {resolved!r} cannot be opened: {err}") from err
+            if probe.get_ports() == all_names:
+                break
+            # another program added or removed a port meanwhile: the index may be stale
+            handle.close_port()
     if state["api"] == "UNIX_JACK":
         # jack_connect returns before the graph carries data: the first messages sent
         # in the next few periods can vanish, so give the new connection time to settle.

@@ -75,18 +75,16 @@ def wait_until(
 ) -> float:
     """Block until ``clock() >= target_s``; returns the clock when done.
 
-    Sleeps until ``spin_s`` before the target, then yields the CPU in zero-length sleeps:
-    coarse sleeps alone overshoot by up to a millisecond on a loaded machine.
+    Sleeps until ``spin_s`` before the target, then spins with zero-length sleeps: coarse
+    sleeps alone overshoot by up to a millisecond on a loaded machine.
     """
     now = clock()
     remaining = target_s - now
     if remaining > spin_s:
         sleep(remaining - spin_s)
         now = clock()
-    if sleep is time.sleep:  # real clock: a pure spin; sleep(0) yields to other processes
-        while now < target_s:
-            now = clock()
-        return now
+    # sleep(0), not a bare loop: a bare loop holds the GIL, and the backend's callback
+    # thread (JACK's process cycle!) would wait for it and drop events.
     while now < target_s:
         sleep(0)
         now = clock()
@@ -100,7 +98,7 @@ def try_realtime_priority(priority: int = 10) -> bool:
     busy machine. Refusal is normal on desktops without rtprio limits and is not an error.
     """
     setter = getattr(os, "sched_setscheduler", None)
-    if setter is None:
+    if setter is None or os.environ.get("DEEPCOMPOSER_MIDI_REALTIME", "1") == "0":
         return False
     try:
         setter(0, os.SCHED_FIFO, os.sched_param(priority))

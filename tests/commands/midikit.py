@@ -36,7 +36,7 @@ def at(target_s: float) -> None:
     if remaining > 0.002:
         time.sleep(remaining - 0.002)
     while time.monotonic() < target_s:
-        pass
+        time.sleep(0)  # releases the GIL: our JACK callback thread must never wait for it
 
 
 def perform(

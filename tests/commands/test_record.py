@@ -5,6 +5,7 @@ beat 0 is (one count-in bar after the first click), just as a musician would.
 """
 
 import signal
+import time
 
 import mido
 import pytest
@@ -131,6 +132,7 @@ def test_a_keyboard_plugged_back_in_is_recorded_again(ports, clicks, tmp_path):
     perform(keyboard, zero, TEMPO, [(0, 60, 1)])
     keyboard.close()
     wait_for(lambda: name not in ports.list_inputs())
+    time.sleep(1.0)  # unplugged for longer than the CLI's 0.5 s port polling
     keyboard = ports.open_virtual_output("keys", client_name="rec-replug")
     assert keyboard.name == name
     try:
