@@ -1,7 +1,10 @@
+import os
+import selectors
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -167,13 +170,17 @@ _CHILD = textwrap.dedent(
     from test_autosave import FakeController, _piece
 
     app = QCoreApplication([])
-    controller = FakeController()
+    if sys.argv[4] == "real":
+        from deepcomposer_desktop.app.controller import CompositionController
+        controller = CompositionController()
+    else:
+        controller = FakeController()
     saver = Autosaver(Library(sys.argv[1]), controller, interval_ms=20)
     state = {"n": 0}
 
     def edit():
         state["n"] += 1
-        controller.apply(_piece(state["n"]))
+        controller.apply(_piece(state["n"]), "edit")
         if sys.argv[3] == "take":
             saver.save_take(_piece(state["n"] + 1000), immediately=True)
 
@@ -188,28 +195,36 @@ _CHILD = textwrap.dedent(
 )
 
 
-def _run_and_kill(path: Path, mode: str, saves: int) -> int:
+def _run_and_kill(path: Path, mode: str, saves: int, controller: str = "fake") -> int:
+    """Start the child, read its saves until ``saves`` (at most 60 s), SIGKILL it."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(path), str(Path(__file__).parent), mode],
+        [sys.executable, "-c", _CHILD, str(path), str(Path(__file__).parent), mode, controller],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None
-    last = 0
-    for line in proc.stdout:
-        last = int(line)
-        if last >= saves:
-            break
+    assert proc.stdout is not None and proc.stderr is not None
+    os.set_blocking(proc.stdout.fileno(), False)
+    last, buffer, deadline = 0, "", time.monotonic() + 60
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        while last < saves and time.monotonic() < deadline and proc.poll() is None:
+            if selector.select(timeout=0.5):
+                buffer += proc.stdout.read() or ""
+                *lines, buffer = buffer.split("\n")
+                last = max([last, *(int(line) for line in lines if line)])
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+    assert last >= saves, f"child saved only {last} times: {proc.stderr.read()[-2000:]}"
     assert proc.returncode == -signal.SIGKILL
     return last
 
 
 @pytest.mark.integration
-def test_after_a_kill_the_next_start_offers_the_latest_state(qapp, tmp_path: Path) -> None:
+@pytest.mark.parametrize("controller", ["fake", "real"])
+def test_after_a_kill_the_next_start_offers_the_latest_state(qapp, tmp_path, controller) -> None:
     path = tmp_path / "lib.sqlite3"
-    last = _run_and_kill(path, "edit", saves=25)
+    last = _run_and_kill(path, "edit", saves=25, controller=controller)
 
     library = Library(path)
     [session] = recoverable_sessions(library)
