@@ -37,6 +37,7 @@ __all__ = [
 
 APP_DIR_NAME = "DeepComposer Desktop"
 LIBRARY_FILE_NAME = "library.sqlite3"
+SCHEMA_VERSION = 1  # PRAGMA user_version; a newer file is refused, never rewritten
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS compositions (
@@ -111,9 +112,19 @@ class Library(SessionsMixin):
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             with self._transaction() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise LibraryError(
+                        f"the library {self._path} was written by a newer DeepComposer Desktop "
+                        f"(format {version}); update the app to open it"
+                    )
                 for statement in (_SCHEMA + SESSIONS_SCHEMA).split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except LibraryError:
+            self._conn.close()
+            raise
         except sqlite3.Error as err:
             self._conn.close()
             raise LibraryError(f"cannot open the library {self._path}: {_reason(err)}") from err

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from deepcomposer_desktop.app import theme
 from deepcomposer_desktop.core import Composition
+from deepcomposer_desktop.core.errors import DeepComposerError
 from deepcomposer_desktop.core.metrics import METRIC_NAMES, composition_metrics
 
 METRIC_LABELS = {
@@ -115,6 +116,14 @@ class MetricsPanel(QWidget):
 
     # -- drawing ------------------------------------------------------------------------------
 
+    def _show_empty(self, message: str) -> None:
+        for own, ref in self._bars.values():
+            own.setOpts(x=[], height=[])
+            ref.setOpts(x=[], height=[])
+        self._empty.setText(message)
+        self._stack.setCurrentWidget(self._empty)
+        self._note.setText("")
+
     def show_metrics(
         self, composition: Composition | None, reference: dict[str, Any] | None = None
     ) -> None:
@@ -122,17 +131,16 @@ class MetricsPanel(QWidget):
         self._track_names = []
         self._has_reference = False
         if composition is None or not any(t.notes for t in composition.tracks):
-            for own, ref in self._bars.values():
-                own.setOpts(x=[], height=[])
-                ref.setOpts(x=[], height=[])
-            self._empty.setText(
+            self._show_empty(
                 "No metrics yet: record or import a melody and generate accompaniment to "
                 "see how its tracks compare with the model's training data."
             )
-            self._stack.setCurrentWidget(self._empty)
-            self._note.setText("")
             return
-        result = composition_metrics(composition)
+        try:
+            result = composition_metrics(composition)
+        except DeepComposerError as err:
+            self._show_empty(f"Metrics cannot be computed: {err}")
+            return
         tracks = result["tracks"]
         self._track_names = [t["name"] for t in tracks]
         references = [reference_for(reference, t["name"]) for t in tracks]

@@ -160,6 +160,18 @@ def test_a_file_that_is_not_a_library_is_refused_clearly(tmp_path: Path) -> None
         Library(path)
 
 
+def test_a_library_from_a_newer_app_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    Library(path).save(_piece(2), title="kept")
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(LibraryError, match="newer DeepComposer Desktop"):
+        Library(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (99,)
+        assert conn.execute("SELECT title FROM compositions").fetchall() == [("kept",)]
+
+
 def test_default_path_is_under_app_data(qapp) -> None:
     from PySide6.QtCore import QStandardPaths
 

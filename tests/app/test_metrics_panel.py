@@ -71,3 +71,18 @@ def test_nothing_to_measure_shows_an_empty_state(qtbot) -> None:
     assert panel.is_empty
     assert "No metrics yet" in panel.message
     assert panel.track_names == []
+
+
+def test_a_metrics_failure_becomes_the_empty_state_message(qtbot, monkeypatch) -> None:
+    from deepcomposer_desktop.app import metrics_panel
+    from deepcomposer_desktop.core.errors import CompositionError
+
+    def refuse(_composition):
+        raise CompositionError("the piece is too long to measure")
+
+    monkeypatch.setattr(metrics_panel, "composition_metrics", refuse)
+    panel = MetricsPanel()
+    qtbot.addWidget(panel)
+    panel.show_metrics(_piece(), REFERENCE)
+    assert panel.is_empty
+    assert panel.message == "Metrics cannot be computed: the piece is too long to measure"
