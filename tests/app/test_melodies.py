@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import mido
@@ -20,8 +21,11 @@ def test_the_checkout_offers_the_bundled_tunes_with_titles() -> None:
         assert read_midi(path).melody is not None
 
 
-def test_the_repository_folder_is_searched_relative_to_the_package() -> None:
-    assert REPO_MELODIES in melody_dirs()
+def test_the_repository_and_installed_folders_are_searched() -> None:
+    dirs = melody_dirs()
+    assert REPO_MELODIES in dirs  # a checkout
+    # pip puts pyproject's data-files here for an installed app
+    assert Path(sys.prefix) / "share" / "deepcomposer-desktop" / "melodies" in dirs
 
 
 def test_the_environment_variable_folder_comes_first(tmp_path: Path, monkeypatch) -> None:
