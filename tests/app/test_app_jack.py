@@ -1,6 +1,7 @@
 """The window with real MIDI ports on a JACK server: a virtual keyboard in, a virtual synth out."""
 
 import itertools
+import os
 import threading
 import time
 
@@ -31,7 +32,7 @@ def window(qtbot, tmp_path, monkeypatch, ports):
 
 
 def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
-    keyboard = ports.open_virtual_output("keys", client_name="VirtualKeyboard")
+    keyboard = ports.open_virtual_output("keys", client_name=f"VirtualKeyboard{os.getpid()}")
     try:
         qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=5000)
         window.transport_handlers.choose_input(keyboard.name, update_picker=True)
@@ -61,7 +62,7 @@ def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
 
 
 def test_unplugging_the_keyboard_is_reported_in_the_status_bar(qtbot, window, ports):
-    keyboard = ports.open_virtual_output("keys2", client_name="UnplugKeyboard")
+    keyboard = ports.open_virtual_output("keys2", client_name=f"UnplugKeyboard{os.getpid()}")
     qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=5000)
     window.transport_handlers.choose_input(keyboard.name)
     window.actions.record.trigger()
