@@ -34,7 +34,7 @@ def window(qtbot, tmp_path, monkeypatch, ports):
 def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
     keyboard = ports.open_virtual_output("keys", client_name=f"VirtualKeyboard{os.getpid()}")
     try:
-        qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=5000)
+        qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=10000)
         window.transport_handlers.choose_input(keyboard.name, update_picker=True)
         assert window.input_label.text() == f"In: {keyboard.name}"
         window.transport.tempo.setValue(120)
@@ -49,8 +49,8 @@ def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
 
         hands = threading.Thread(target=play)
         hands.start()
-        qtbot.waitUntil(lambda: not hands.is_alive(), timeout=5000)
-        qtbot.waitUntil(lambda: len(window.roll._live_notes) == 4, timeout=3000)
+        qtbot.waitUntil(lambda: not hands.is_alive(), timeout=10000)
+        qtbot.waitUntil(lambda: len(window.roll._live_notes) == 4, timeout=10000)
         window.actions.record.trigger()
     finally:
         keyboard.close()
@@ -63,11 +63,11 @@ def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
 
 def test_unplugging_the_keyboard_is_reported_in_the_status_bar(qtbot, window, ports):
     keyboard = ports.open_virtual_output("keys2", client_name=f"UnplugKeyboard{os.getpid()}")
-    qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=5000)
+    qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=10000)
     window.transport_handlers.choose_input(keyboard.name)
     window.actions.record.trigger()
     keyboard.send(mido.Message("note_on", note=67, velocity=90))
-    qtbot.waitUntil(lambda: [n.pitch for n in window.roll._live_notes] == [67], timeout=3000)
+    qtbot.waitUntil(lambda: [n.pitch for n in window.roll._live_notes] == [67], timeout=10000)
     with qtbot.waitSignal(window.live.listener.deviceLost, timeout=6000):
         keyboard.close()
     assert "unplugged" in window.statusBar().currentMessage()
@@ -82,13 +82,13 @@ def test_playback_to_a_midi_output_port_and_stop_silences_it(qtbot, window, port
         "synth", lambda m, s: received.append(m), client_name="VirtualSynth"
     )
     try:
-        qtbot.waitUntil(lambda: synth.name in ports.list_outputs(), timeout=5000)
+        qtbot.waitUntil(lambda: synth.name in ports.list_outputs(), timeout=10000)
         window.transport_handlers.choose_output(synth.name, update_picker=True)
         window.controller.load(melody_composition(), title="x")
         window.actions.play.trigger()
-        qtbot.waitUntil(lambda: any(m.type == "note_on" for m in received), timeout=3000)
+        qtbot.waitUntil(lambda: any(m.type == "note_on" for m in received), timeout=10000)
         window.actions.stop.trigger()
-        qtbot.waitUntil(lambda: not sounding(received), timeout=3000)
+        qtbot.waitUntil(lambda: not sounding(received), timeout=10000)
     finally:
         synth.close()
     assert not window.problems
