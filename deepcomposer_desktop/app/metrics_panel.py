@@ -12,6 +12,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from deepcomposer_desktop.app import theme
@@ -75,6 +76,7 @@ class MetricsPanel(QWidget):
         # and making new ones on every update crashed PySide6 at interpreter exit.
         self._plots: dict[str, pg.PlotItem] = {}
         self._bars: dict[str, tuple[pg.BarGraphItem, pg.BarGraphItem]] = {}
+        self._labels: dict[str, list[pg.TextItem]] = {}  # value labels, a pool per plot
         for n, metric in enumerate(METRIC_NAMES):
             plot = self._graphs.addPlot(row=n // COLUMNS, col=n % COLUMNS)
             plot.setTitle(METRIC_LABELS[metric], color=theme.TEXT_DIM, size="9pt")
@@ -89,6 +91,7 @@ class MetricsPanel(QWidget):
             plot.addItem(ref)
             self._plots[metric] = plot
             self._bars[metric] = (own, ref)
+            self._labels[metric] = []
         self.show_metrics(None, None)
 
     # -- what the tests and the window read back ------------------------------------------
@@ -114,12 +117,35 @@ class MetricsPanel(QWidget):
             return own, None
         return own, [float(h) for h in reference.opts["height"]]
 
+    def labels(self, metric: str) -> list[str]:
+        """The value labels shown on ``metric``'s bars, left to right."""
+        return [item.toPlainText() for item in self._labels[metric] if item.isVisible()]
+
     # -- drawing ------------------------------------------------------------------------------
 
+    def _place_labels(self, metric: str, bars: list[tuple[float, float]]) -> None:
+        """One small value label above each bar (NaN bars get none); spare labels hide."""
+        pool = self._labels[metric]
+        shown = [(x, h) for x, h in bars if not math.isnan(h)]
+        while len(pool) < len(shown):
+            item = pg.TextItem(color=theme.TEXT_DIM, anchor=(0.5, 1.0))
+            font = QFont(item.textItem.font())
+            font.setPointSizeF(7.0)
+            item.setFont(font)
+            self._plots[metric].addItem(item)
+            pool.append(item)
+        for item, (x, height) in zip(pool, shown, strict=False):
+            item.setText(f"{height:.2f}")
+            item.setPos(x, height)
+            item.setVisible(True)
+        for item in pool[len(shown) :]:
+            item.setVisible(False)
+
     def _show_empty(self, message: str) -> None:
-        for own, ref in self._bars.values():
+        for metric, (own, ref) in self._bars.items():
             own.setOpts(x=[], height=[])
             ref.setOpts(x=[], height=[])
+            self._place_labels(metric, [])
         self._empty.setText(message)
         self._stack.setCurrentWidget(self._empty)
         self._note.setText("")
@@ -168,7 +194,11 @@ class MetricsPanel(QWidget):
             if has_reference:
                 finite += [h for h in ref_heights if not math.isnan(h)]
             counts = metric in ("pitches_per_bar", "pitch_classes_per_bar")
-            plot.setYRange(0.0, max([1.0, *finite]) * 1.15 if counts else 1.05)
+            plot.setYRange(0.0, max([1.0, *finite]) * 1.2 if counts else 1.2)
+            placed = list(zip(own.opts["x"], heights, strict=True))
+            if has_reference:
+                placed += list(zip(ref.opts["x"], ref_heights, strict=True))
+            self._place_labels(metric, placed)
             plot.setXRange(-0.6, len(tracks) - 0.4)
         self._stack.setCurrentWidget(self._graphs)
         key = f"Key: {result['key']}, {result['bars']} bars. "

@@ -48,6 +48,8 @@ def test_plotted_values_equal_core_metrics_and_the_real_reference(qtbot) -> None
         assert ref is not None
         assert _same(ref, [math.nan, REFERENCE["real"]["alto"][metric], 0.5]), metric
     assert math.isnan(panel.plotted("consonance_with_melody")[0][0])  # the melody itself
+    own, ref = panel.plotted("in_key_ratio")
+    assert panel.labels("in_key_ratio") == [f"{v:.2f}" for v in own + ref if not math.isnan(v)]
     assert "training data" in panel.message
 
 
@@ -69,6 +71,7 @@ def test_nothing_to_measure_shows_an_empty_state(qtbot) -> None:
     panel.show_metrics(_piece(), REFERENCE)
     panel.show_metrics(Composition(tracks=(Track("soprano"),)), REFERENCE)
     assert panel.is_empty
+    assert panel.labels("polyphony_rate") == []
     assert "No metrics yet" in panel.message
     assert panel.track_names == []
 
