@@ -94,6 +94,9 @@ def bench_generate(runs: int) -> None:
     window.resize(1400, 900)
     window.show()
     window.files.open_file(REPO / "resources" / "melodies" / "ode_to_joy.mid")
+    settle = QEventLoop()
+    QTimer.singleShot(1500, settle.quit)  # let the deferred metrics panel load first
+    settle.exec()
     window.generate_panel.random_seed.setChecked(False)
     window.generate_panel.variations.setValue(1)
     times = []

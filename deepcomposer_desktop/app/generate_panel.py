@@ -59,7 +59,7 @@ class GeneratePanel(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def set_models(self, names: list[str], *, preferred: str = "") -> None:
-        current = self.model.currentText() or preferred
+        current = preferred if preferred in names else self.model.currentText()
         self.model.clear()
         self.model.addItems(names)
         if current in names:

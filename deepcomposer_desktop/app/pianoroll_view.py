@@ -101,7 +101,7 @@ class PianoRollView(QAbstractScrollArea):
         width = self.viewport().width() - self._geometry.ruler_width_px - 16
         beats = max(c.bar_count * c.beats_per_bar, 4 * c.beats_per_bar)
         height = self.viewport().height() - self._geometry.header_height_px
-        span = (max(pitches) - min(pitches) + 5) if pitches else 36
+        span = (max(pitches) - min(pitches) + 8) if pitches else 36
         self._geometry = replace(
             self._geometry,
             pixels_per_beat=min(max(width / beats, 6.0), 120.0),
