@@ -148,6 +148,17 @@ def paint_playhead(p: QPainter, g: RollGeometry, beat: float, height: float) -> 
     p.drawPolygon(QPolygonF([QPointF(x - 6, h - 10), QPointF(x + 6, h - 10), QPointF(x, h)]))
 
 
+def paint_cursor(p: QPainter, g: RollGeometry, beat: float) -> None:
+    """The play-from marker: a small accent triangle on the bar ruler."""
+    x = g.beat_to_x(beat)
+    if x < g.ruler_width_px:
+        return
+    h = g.header_height_px
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(theme.ACCENT))
+    p.drawPolygon(QPolygonF([QPointF(x, h - 8), QPointF(x + 7, h - 4), QPointF(x, h)]))
+
+
 def paint_hint(p: QPainter, area: QRectF, text: str) -> None:
     """The empty-piece hint, centred on the grid."""
     p.setPen(QColor(theme.TEXT_DIM))

@@ -39,6 +39,7 @@ class PianoRollView(QAbstractScrollArea):
         self._playhead_beat: float | None = None
         self._live_notes: list[Note] = []
         self._loop: tuple[float, float] | None = None
+        self._cursor_beat = 0.0
         self.steps_per_beat = 4
         self.draw_mode = False
         self.new_note_beats = 1.0
@@ -78,6 +79,11 @@ class PianoRollView(QAbstractScrollArea):
 
     def set_live_notes(self, notes: list[Note]) -> None:
         self._live_notes = list(notes)
+        self.viewport().update()
+
+    def set_cursor(self, beat: float) -> None:
+        """Where Play starts (a click on the bar ruler moves it)."""
+        self._cursor_beat = beat
         self.viewport().update()
 
     def set_loop(self, loop: tuple[float, float] | None) -> None:
@@ -190,6 +196,7 @@ class PianoRollView(QAbstractScrollArea):
             pianoroll_painter.paint_hint(p, grid, EMPTY_HINT)
         pianoroll_painter.paint_ruler(p, g, h)
         pianoroll_painter.paint_header(p, g, w, c, self._loop)
+        pianoroll_painter.paint_cursor(p, g, self._cursor_beat)
         if self._playhead_beat is not None:
             p.setClipRect(QRectF(g.ruler_width_px, 0, w, h))
             pianoroll_painter.paint_playhead(p, g, self._playhead_beat, h)

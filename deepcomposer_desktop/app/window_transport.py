@@ -198,6 +198,7 @@ class TransportHandlers(QObject):
     @Slot(float)
     def _cursor_clicked(self, beat: float) -> None:
         self.cursor_beat = beat
+        self.w.roll.set_cursor(beat)
         self._show_position(beat)
         if self.w.playback.is_playing:
             self.toggle_play(True)

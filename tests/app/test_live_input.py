@@ -159,3 +159,15 @@ def test_midi_learned_buttons_drive_the_transport_and_are_not_recorded(qtbot, wi
     assert not window.live.is_recording
     assert [n.pitch for n in window.controller.composition.melody.notes] == [64]
     assert not any(m.type == "control_change" and m.control == 20 for m in window.sink_log.messages)
+
+
+def test_clicking_the_bar_ruler_sets_where_play_starts(qtbot, window):
+    window.controller.load(melody_composition(), title="x")
+    g = window.roll.geometry_model
+    pos = QPoint(int(g.beat_to_x(8.1)), int(g.header_height_px / 2))
+    qtbot.mouseClick(window.roll.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert window.transport_handlers.cursor_beat == 8.0
+    window.actions.play.trigger()
+    qtbot.waitUntil(lambda: window.roll._playhead_beat is not None, timeout=5000)
+    assert window.roll._playhead_beat >= 8.0
+    window.actions.stop.trigger()
