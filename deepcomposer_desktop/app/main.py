@@ -76,6 +76,8 @@ def offer_restore(window: Any) -> None:
 def launch(path: Path | None = None, *, quit_after_ms: int | None = None) -> int:
     """Run the app until the window closes; ``quit_after_ms`` is for start-up benchmarks."""
     started = time.perf_counter()
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = create_application()
     services = build_services()
     apply_theme(app, services.settings.theme)
