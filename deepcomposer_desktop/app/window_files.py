@@ -223,15 +223,22 @@ class FileHandlers(QObject):
         path, _ = QFileDialog.getSaveFileName(
             self.w, "Export WAV", self._default_name(".wav"), "WAV audio (*.wav)"
         )
-        if not path:
-            return
+        if path:
+            self.export_wav_to(Path(path))
+
+    def export_wav_to(self, path: Path) -> Any:
+        """Render on a pool thread; the window says when the file is written (or why not)."""
+        if self.exporting is None:
+            return None
         signals = self.exporting.start_wav_export(
-            self.w.controller.composition, path, soundfont=self.w.settings.soundfont_path or None
+            self.w.controller.composition,
+            path,
+            soundfont=self.w.settings.soundfont_path or None,
+            on_finished=lambda p: self.w.show_message(f"Exported {p}"),
+            on_failed=self.w.show_problem,
         )
-        signals.finished.connect(lambda p: self.w.show_message(f"Exported {p}"))
-        signals.failed.connect(self.w.show_problem)
-        self._wav_signals = signals  # keep alive until done
         self.w.show_message("Rendering WAV…")
+        return signals
 
     # ----- preferences --------------------------------------------------------------------
     @Slot()

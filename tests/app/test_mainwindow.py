@@ -182,3 +182,12 @@ def test_the_grid_picker_sets_snapping_and_quantize(qtbot, window):
     window.actions.quantize.trigger()
     assert window.controller.composition.melody.notes[0].start_beat == 0.5
     assert window.settings.quantize_grid == 8
+
+
+def test_export_wav_renders_off_the_gui_thread(qtbot, window, tmp_path):
+    target = tmp_path / "tune.wav"
+    signals = window.files.export_wav_to(target)
+    with qtbot.waitSignal(signals.finished, timeout=60000):
+        pass
+    assert target.stat().st_size > 44 + 44100  # a header and more than a quarter second
+    assert "Exported" in window.statusBar().currentMessage()
