@@ -38,6 +38,8 @@ ACTION_TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("record", "● Record", "R", True, "Record a take from the keyboard (R)"),
     ("loop", "⟲ Loop", "L", True, "Loop the whole piece"),
     ("metronome", "Metronome", "M", True, "Click while recording"),
+    ("play_along", "Play Along While Recording", "", True,
+     "Hear the accompaniment while you record a new melody"),
     ("qwerty", "⌨ Keys", "Ctrl+K", True,
      "Play notes with A-L (white), W-P (black); Z / X octave"),
     ("generate", "Generate", "G", False, "Generate accompaniment for the melody (G)"),

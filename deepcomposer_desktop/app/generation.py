@@ -40,7 +40,7 @@ def list_model_names() -> list[str]:
         from deepcomposer_desktop.engine import list_models
 
         return [m.name for m in list_models()]
-    except Exception as err:
+    except Exception as err:  # no engine or unreadable models: offer none
         log.warning("cannot list models: %s", err)
         return []
 

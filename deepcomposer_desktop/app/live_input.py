@@ -44,6 +44,7 @@ class LiveInputSession(QObject):
         )
         self.metronome = Metronome(sink, self)
         self._held: set[int] = set()
+        self._thru_failed = False
         self._recorder: Any = None
         self._capture: Any = None
         try:
@@ -129,8 +130,12 @@ class LiveInputSession(QObject):
     def feed(self, msg: mido.Message, stamp_s: float) -> None:
         try:
             self.sink.send(msg)
-        except Exception as err:
+            self._thru_failed = False
+        except Exception as err:  # output vanished: say so once, keep recording anyway
             log.debug("thru failed: %s", err)
+            if not self._thru_failed:
+                self._thru_failed = True
+                self.message.emit(f"The output stopped taking notes ({err}); choose another.")
         if self._capture is not None:
             self._capture.feed(msg, stamp_s)
         if self._recorder is not None:

@@ -43,14 +43,14 @@ def build_services(*, open_devices: bool = True) -> Any:
         try:
             services.settings_store = store_module.SettingsStore()
             services.settings = services.settings_store.settings
-        except Exception as err:
+        except Exception as err:  # bad settings must never stop the app
             log.warning("settings unavailable, using defaults: %s", err)
             services.settings = Settings()
     library_module = optional.component("library")
     if library_module is not None:
         try:
             services.library = library_module.Library(library_module.default_library_path())
-        except Exception as err:
+        except Exception as err:  # the app runs without a library
             log.warning("library unavailable: %s", err)
     return services
 

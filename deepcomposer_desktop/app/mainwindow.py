@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
                     "Variations", self.variations_view, Qt.DockWidgetArea.BottomDockWidgetArea
                 )
                 self.variations_dock.hide()
-            except Exception:
+            except Exception:  # an optional view must not stop the window
                 log.exception("variations view failed")
         self.resizeDocks([self.generate_dock], [460], Qt.Orientation.Horizontal)
         self.resizeDocks(
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         metrics = optional.component("metrics_panel")
         try:
             panel = metrics.MetricsPanel() if metrics is not None else None
-        except Exception:
+        except Exception:  # an optional panel must not stop the window
             log.exception("metrics panel failed")
             panel = None
         if panel is None:
@@ -202,7 +202,8 @@ class MainWindow(QMainWindow):
             ("&Edit", [a.undo, a.redo, None, a.select_all, a.delete, a.quantize, None,
                        a.move_left, a.move_right, a.move_up, a.move_down, a.octave_up,
                        a.octave_down, None, a.draw_mode, a.keep_idea]),
-            ("&Play", [a.play, a.stop, a.record, a.loop, a.metronome, a.qwerty, None,
+            ("&Play", [a.play, a.stop, a.record, a.loop, a.metronome, a.play_along, a.qwerty,
+                       None,
                        a.generate, None, "learn"]),
             ("&View", [a.zoom_in, a.zoom_out, None, "docks"]),
         )  # fmt: skip

@@ -54,7 +54,7 @@ class Metronome(QObject):
                     mido.Message("note_on", channel=CLICK_CHANNEL, note=pitch, velocity=100)
                 )
                 self._sink.send(mido.Message("note_off", channel=CLICK_CHANNEL, note=pitch))
-            except Exception:
+            except Exception:  # a lost output must not stop the take
                 self.audible = False
         self.beat.emit(self._next)
         self._next += 1

@@ -15,6 +15,6 @@ def component(name: str) -> ModuleType | None:
     """``deepcomposer_desktop.app.<name>`` or None (logged) when it cannot be imported."""
     try:
         return importlib.import_module(f"deepcomposer_desktop.app.{name}")
-    except Exception as err:
+    except Exception as err:  # any import failure means: feature unavailable
         log.warning("app component %s unavailable: %s", name, err)
         return None

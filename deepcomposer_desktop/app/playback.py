@@ -47,7 +47,7 @@ class SinkSwitch:
         for msg in silence_messages():
             try:
                 self.send(msg)
-            except Exception:
+            except Exception:  # a vanished port must not block stopping
                 log.debug("silencing failed", exc_info=True)
                 return
 
@@ -150,7 +150,7 @@ class PlaybackSession(QObject):
                 self.sink.target = None
             try:
                 port.close()
-            except Exception:
+            except Exception:  # a vanished port may refuse to close
                 log.debug("closing output failed", exc_info=True)
 
     # ----- transport ----------------------------------------------------------------------

@@ -46,7 +46,7 @@ class PortCombo(QComboBox):
         current = self.chosen_port()
         try:
             names = list(self._lister())
-        except Exception:
+        except Exception:  # no MIDI backend: only the fixed entry is offered
             names = []
         self.blockSignals(True)
         self.clear()

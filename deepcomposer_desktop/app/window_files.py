@@ -67,7 +67,7 @@ class FileHandlers(QObject):
             self.autosaver.saveFailed.connect(self.w.show_message)
             self.w.live.livePosition.connect(self._snapshot_take)
             self.w.live.recordingChanged.connect(self._recording_changed)
-        except Exception as err:
+        except Exception as err:  # autosave is a safety net, not a blocker
             self.w.show_problem(f"Autosave is off: {err}")
 
     @Slot(float, object)
@@ -280,5 +280,5 @@ class FileHandlers(QObject):
             try:
                 self.autosaver.save_now()
                 self.autosaver.mark_clean_exit()
-            except Exception:
+            except Exception:  # closing must finish anyway
                 log.exception("autosave at exit failed")

@@ -151,5 +151,5 @@ class GenerateHandlers(QObject):
         panel = self.w.metrics_panel
         try:
             panel.show_metrics(self.w.controller.composition, self.reference_metrics())
-        except Exception:
+        except Exception:  # metrics are advisory; never block editing
             log.exception("metrics panel failed")

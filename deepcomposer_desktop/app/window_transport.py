@@ -3,7 +3,7 @@
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from deepcomposer_desktop.core import Composition
 from deepcomposer_desktop.core.settings import Settings
@@ -77,6 +77,7 @@ class TransportHandlers(QObject):
         """Put the stored choices into the toolbar and open the devices (if allowed)."""
         a, t = self.w.actions, self.w.transport
         a.metronome.setChecked(settings.metronome)
+        a.play_along.setChecked(True)
         t.count_in.setValue(settings.count_in_bars)
         t.show_grid(settings.quantize_grid or 16)
         self._grid(settings.quantize_grid or 16)
@@ -94,7 +95,7 @@ class TransportHandlers(QObject):
                 from deepcomposer_desktop.midi import ports
 
                 name = ports.default_input() or ""
-            except Exception as err:
+            except Exception as err:  # no MIDI backend: say so, keep going
                 self.w.show_message(f"No MIDI input available: {err}")
                 name = ""
         if name:
@@ -127,7 +128,7 @@ class TransportHandlers(QObject):
         if store is not None:
             try:
                 store.update(**changes)
-            except Exception:
+            except Exception:  # settings are a convenience
                 log.exception("cannot store %s", changes)
 
     # ----- clock --------------------------------------------------------------------------
@@ -231,6 +232,27 @@ class TransportHandlers(QObject):
         self.w.actions.record.setChecked(started)
         if started:
             self.w.show_message("Recording… play your melody; R or Esc stops.")
+            self._play_along(t.count_in.value(), float(t.tempo.value()), num, den)
+
+    def _play_along(self, count_in_bars: int, tempo_bpm: float, num: int, den: int) -> None:
+        """Start the accompaniment (melody muted) on the take's first downbeat."""
+        c = self.w.controller.composition
+        if not self.w.actions.play_along.isChecked() or c.melody_index is None:
+            return
+        if not any(t.notes for i, t in enumerate(c.tracks) if i != c.melody_index):
+            return
+        from dataclasses import replace
+
+        from deepcomposer_desktop.core import TempoChange
+
+        backing = c.replace_track(c.melody_index, replace(c.tracks[c.melody_index], muted=True))
+        backing = replace(backing, tempo_map=(TempoChange(0.0, tempo_bpm),))
+        delay_ms = int(count_in_bars * num * 4 / den * 60_000 / tempo_bpm)
+        QTimer.singleShot(delay_ms, lambda: self._start_backing(backing))
+
+    def _start_backing(self, backing: Composition) -> None:
+        if self.w.live.is_recording:
+            self.w.playback.play(backing)
 
     @Slot(float, object)
     def _live_position(self, beat: float, notes: list) -> None:
@@ -240,6 +262,7 @@ class TransportHandlers(QObject):
 
     @Slot(object)
     def _take_finished(self, take: Composition) -> None:
+        self.w.playback.stop()
         self.w.roll.set_live_notes([])
         self.w.roll.set_playhead(None)
         self._adopt(take, "Record take", "Nothing was played in that take.")

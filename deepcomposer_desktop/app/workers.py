@@ -38,7 +38,7 @@ class FunctionTask(QRunnable):
             result = self.function()
         except DeepComposerError as err:
             self.signals.failed.emit(str(err))
-        except Exception as err:
+        except Exception as err:  # a bug in a worker must not kill the app
             log.exception("background task failed")
             self.signals.failed.emit(f"{type(err).__name__}: {err}")
         else:
@@ -122,7 +122,7 @@ class MidiInputListener(QObject):
         if self._port is not None:
             try:
                 self._port.close()
-            except Exception:
+            except Exception:  # a vanished device may refuse to close
                 log.debug("closing MIDI input failed", exc_info=True)
             self._port = None
         self.drain()
@@ -144,14 +144,14 @@ class MidiInputListener(QObject):
 
         try:
             present = self._name in ports.list_inputs()
-        except Exception:
+        except Exception:  # backend hiccup: try again on the next tick
             return
         if not present and not self._lost:
             self._lost = True
             if self._port is not None:
                 try:
                     self._port.close()
-                except Exception:
+                except Exception:  # it is gone already
                     log.debug("closing vanished input failed", exc_info=True)
                 self._port = None
             self.deviceLost.emit(self._name)

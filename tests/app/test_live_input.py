@@ -171,3 +171,44 @@ def test_clicking_the_bar_ruler_sets_where_play_starts(qtbot, window):
     qtbot.waitUntil(lambda: window.roll._playhead_beat is not None, timeout=5000)
     assert window.roll._playhead_beat >= 8.0
     window.actions.stop.trigger()
+
+
+def test_recording_plays_the_accompaniment_along(qtbot, window):
+    from windowkit import FakeGenerator
+
+    window.controller.load(FakeGenerator().generate(melody_composition(), seed=1)[0], title="x")
+    window.transport.tempo.setValue(240)
+    window.actions.record.trigger()
+    qtbot.waitUntil(lambda: window.playback.is_playing, timeout=5000)
+    click_key(qtbot, window, 72)
+    qtbot.waitUntil(
+        lambda: any(
+            m.type == "note_on" and m.channel not in (0, 9) and m.velocity
+            for m in window.sink_log.messages
+        ),
+        timeout=5000,
+    )
+    window.actions.record.trigger()
+    assert not window.playback.is_playing
+    c = window.controller.composition
+    assert [n.pitch for n in c.melody.notes] == [72]  # the backing is not recorded
+    assert [t.name for t in c.tracks] == ["melody", "alto", "bass"]
+    melody_channel_ons = [
+        m for m in window.sink_log.messages if m.type == "note_on" and m.velocity and m.channel == 0
+    ]
+    assert [m.note for m in melody_channel_ons] == [72]  # the old melody stayed silent
+
+
+def test_an_output_that_fails_mid_play_is_reported_and_recording_goes_on(qtbot, window):
+    class GoneSink:
+        def send(self, msg):
+            from deepcomposer_desktop.core.errors import DeviceGoneError
+
+            raise DeviceGoneError("MIDI output 'synth' is closed")
+
+    window.playback.sink.target = GoneSink()
+    window.actions.record.trigger()
+    click_key(qtbot, window, 65)
+    assert "stopped taking notes" in window.statusBar().currentMessage()
+    window.actions.record.trigger()
+    assert [n.pitch for n in window.controller.composition.melody.notes] == [65]
