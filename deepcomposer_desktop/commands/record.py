@@ -12,6 +12,12 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported for real inside run(): --help must not load the MIDI layer
+    from deepcomposer_desktop.midi.ports import OutputPort
+    from deepcomposer_desktop.midi.recorder import Take
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +53,7 @@ def _check_writable(path: Path) -> None:
         raise OutputFileError(f"folder {folder} is not writable")
 
 
-def _take_from_args(args: argparse.Namespace):  # -> Take
+def _take_from_args(args: argparse.Namespace) -> "Take":
     from deepcomposer_desktop.core.errors import CompositionError
     from deepcomposer_desktop.core.timing import TimeSignature
     from deepcomposer_desktop.midi.recorder import Take
@@ -68,9 +74,11 @@ def _take_from_args(args: argparse.Namespace):  # -> Take
     )
 
 
-def _open_sinks(args: argparse.Namespace, ports) -> tuple[object | None, object | None, list]:
+def _open_sinks(
+    args: argparse.Namespace, ports: ModuleType
+) -> tuple["OutputPort | None", "OutputPort | None", "list[OutputPort]"]:
     """The thru output and the click output (shared when the same); all to close after."""
-    opened: list = []
+    opened: list[OutputPort] = []
     thru = ports.open_output(args.thru) if args.thru else None
     if thru is not None:
         opened.append(thru)
@@ -118,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
 
     thru, click, sinks = _open_sinks(args, ports)
     live = LiveInput(name, handlers=[recorder.feed], thru=thru, on_gone=on_gone, on_back=on_back)
-    metronome = Metronome(click, tempo_bpm=take.tempo_bpm, time_signature=take.time_signature)
+    metronome = None
+    if click is not None:
+        metronome = Metronome(click, tempo_bpm=take.tempo_bpm, time_signature=take.time_signature)
     stop = threading.Event()
     signals = (signal.SIGINT, signal.SIGTERM)
     previous = {s: signal.signal(s, lambda *_: stop.set()) for s in signals}
@@ -126,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         live.start()
         now = time.monotonic()
         recorder.start(now)
-        if click is not None:
+        if metronome is not None:
             metronome.start(now, end_s=recorder.end_s)
         length = f"{take.bars} bars" if take.bars else "until Ctrl-C"
         print(
@@ -140,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if recorder.started:  # whatever ended the take, what was played is written
             write_midi(recorder.stop(time.monotonic()), out)
-        metronome.stop()
+        if metronome is not None:
+            metronome.stop()
         live.close()
         for sink in sinks:
             sink.close()

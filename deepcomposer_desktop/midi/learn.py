@@ -48,8 +48,8 @@ class Trigger:
         if getattr(msg, "channel", None) != self.channel:
             return False
         if self.kind == "cc":
-            return msg.type == "control_change" and msg.control == self.number
-        return msg.type in ("note_on", "note_off") and msg.note == self.number
+            return bool(msg.type == "control_change" and msg.control == self.number)
+        return bool(msg.type in ("note_on", "note_off") and msg.note == self.number)
 
     def to_dict(self) -> dict[str, int | str]:
         return {"kind": self.kind, "channel": self.channel, "number": self.number}
@@ -143,22 +143,23 @@ class MidiLearn:
 
     def feed(self, msg: mido.Message, stamp_s: float = 0.0) -> bool:
         """Handle one message; True when it was a button (learned or bound), not music."""
+        learned: tuple[str, Trigger] | None = None
+        action: str | None = None
         with self._lock:
-            armed = self._armed
-            if armed is not None:
+            if self._armed is not None:
                 trigger = Trigger.from_message(msg)
                 if trigger is None:
                     return False
-                self._bindings = self._bindings.bind(armed, trigger)
+                learned = (self._armed, trigger)
+                self._bindings = self._bindings.bind(self._armed, trigger)
                 self._armed = None
             else:
                 action = self._bindings.action_for(msg)
                 if action is None:
                     return self._bindings.consumes(msg)
-        if armed is not None:
+        if learned is not None:
             if self.on_learned:
-                self.on_learned(armed, trigger)
-            return True
-        if self.on_action:
+                self.on_learned(*learned)
+        elif action is not None and self.on_action:
             self.on_action(action)
         return True

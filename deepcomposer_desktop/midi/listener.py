@@ -17,6 +17,7 @@ import mido
 
 from deepcomposer_desktop.midi import ports
 from deepcomposer_desktop.midi.hotplug import PortWatcher
+from deepcomposer_desktop.midi.sink import Sink
 from deepcomposer_desktop.midi.timeline import try_realtime_priority
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class LiveInput:
         name: str,
         *,
         handlers: list[Handler] | None = None,
-        thru: object | None = None,
+        thru: Sink | None = None,
         consume: Filter | None = None,
         on_gone: Callable[[str], None] | None = None,
         on_back: Callable[[str], None] | None = None,
@@ -105,7 +106,7 @@ class LiveInput:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def set_thru(self, sink: object | None) -> None:
+    def set_thru(self, sink: Sink | None) -> None:
         self.release_thru()
         self.thru = sink
 
@@ -118,13 +119,13 @@ class LiveInput:
             return
         for channel, note in held:
             try:
-                sink.send(mido.Message("note_off", channel=channel, note=note))  # type: ignore[attr-defined]
+                sink.send(mido.Message("note_off", channel=channel, note=note))
             except Exception:
                 break
 
     # -- threads ----------------------------------------------------------------------------
     def _dispatch(self) -> None:
-        if self.realtime:  # handlers are short; the stamp was taken already, but thru isn't
+        if self.realtime and ports.realtime_wanted():  # handlers are short; thru is timed
             try_realtime_priority(5)
         get = self._queue.get
         while (item := get()) is not None:
@@ -151,7 +152,7 @@ class LiveInput:
             elif msg.type in ("note_on", "note_off"):
                 self._held_thru.discard((msg.channel, msg.note))
         try:
-            sink.send(msg)  # type: ignore[attr-defined]
+            sink.send(msg)
         except Exception as err:
             log.warning("MIDI thru stopped: %s", err)
             self.thru = None

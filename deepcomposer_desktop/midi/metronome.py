@@ -15,6 +15,8 @@ import mido
 
 from deepcomposer_desktop.core.timing import TimeSignature
 from deepcomposer_desktop.core.track import DRUM_CHANNEL
+from deepcomposer_desktop.midi import ports
+from deepcomposer_desktop.midi.sink import Sink
 from deepcomposer_desktop.midi.timeline import try_realtime_priority, wait_until
 
 CLICK_LENGTH_S = 0.03
@@ -50,7 +52,7 @@ class Metronome:
 
     def __init__(
         self,
-        sink: object,
+        sink: Sink,
         *,
         tempo_bpm: float,
         time_signature: TimeSignature = TimeSignature(4, 4),  # noqa: B008 (frozen value)
@@ -98,7 +100,7 @@ class Metronome:
         return not self._stop.is_set()
 
     def _run(self, start_s: float, end_s: float | None) -> None:
-        if self._clock is time.monotonic:
+        if self._clock is time.monotonic and ports.realtime_wanted():
             try_realtime_priority()
         s = self.sound
         note = None

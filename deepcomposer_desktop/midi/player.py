@@ -25,6 +25,8 @@ import mido
 from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.midiwrite import assign_channels
 from deepcomposer_desktop.core.track import Track
+from deepcomposer_desktop.midi import ports
+from deepcomposer_desktop.midi.sink import Sink
 from deepcomposer_desktop.midi.timeline import (
     SPIN_S,
     TempoTimeline,
@@ -116,7 +118,7 @@ class Player:
 
     def __init__(
         self,
-        sink: object,
+        sink: Sink,
         *,
         on_position: Callable[[float], None] | None = None,
         on_finished: Callable[[], None] | None = None,
@@ -229,12 +231,14 @@ class Player:
 
     # -- the thread -------------------------------------------------------------------------
     def _send(self, msg: mido.Message, scheduled_s: float) -> None:
-        self.sink.send(msg)  # type: ignore[attr-defined]
+        self.sink.send(msg)
         if self.sent_log is not None:
             self.sent_log.append((scheduled_s, self._clock(), msg))
 
-    def _run(self, composition: Composition, start_beat: float, loop: tuple[float, float] | None):
-        if self.realtime and self._clock is time.monotonic:
+    def _run(
+        self, composition: Composition, start_beat: float, loop: tuple[float, float] | None
+    ) -> None:
+        if self.realtime and self._clock is time.monotonic and ports.realtime_wanted():
             try_realtime_priority()
         sounding: Counter[tuple[int, int, int]] = Counter()  # (track, channel, pitch)
         channels = sorted(set(channel_plan(composition.tracks)))
@@ -265,12 +269,18 @@ class Player:
         sounding.clear()
         for msg in msgs:
             try:
-                self.sink.send(msg)  # type: ignore[attr-defined]
+                self.sink.send(msg)
             except Exception as err:  # a dead device cannot play stuck notes either
                 log.info("could not send %s while silencing: %s", msg.type, err)
                 break
 
-    def _play_segments(self, composition, start_beat, loop, sounding) -> bool:
+    def _play_segments(
+        self,
+        composition: Composition,
+        start_beat: float,
+        loop: tuple[float, float] | None,
+        sounding: Counter[tuple[int, int, int]],
+    ) -> bool:
         timeline = TempoTimeline(composition.tempo_map)
         notes = played_notes(composition)
         starts = [n.start_beat for n in notes]
@@ -282,9 +292,10 @@ class Player:
         # wall time of beat 0 of the current pass: a loop moves it forward each pass
         origin_s = self._clock() + LEAD_S - timeline.seconds_at(start_beat)
         seg_start = start_beat
+        loop_start, loop_end = loop if loop is not None else (0.0, 0.0)
         while True:
-            looping = loop is not None and seg_start < loop[1]
-            seg_end = loop[1] if looping else end_beat
+            looping = loop is not None and seg_start < loop_end
+            seg_end = loop_end if looping else end_beat
             for beat, kind, note in segment_events(notes, starts, seg_start, seg_end):
                 target = origin_s + timeline.seconds_at(beat)
                 if not self._wait(target, timeline, origin_s):
@@ -313,10 +324,12 @@ class Player:
                 return self._wait(target, timeline, origin_s)
             if not self._wait(origin_s + timeline.seconds_at(seg_end), timeline, origin_s):
                 return False
-            origin_s += timeline.seconds_at(seg_end) - timeline.seconds_at(loop[0])
-            seg_start = loop[0]
+            origin_s += timeline.seconds_at(seg_end) - timeline.seconds_at(loop_start)
+            seg_start = loop_start
 
-    def _release_inaudible(self, sounding, audible, now_s: float) -> None:
+    def _release_inaudible(
+        self, sounding: Counter[tuple[int, int, int]], audible: list[bool], now_s: float
+    ) -> None:
         for key, count in list(sounding.items()):
             track, channel, pitch = key
             if count > 0 and not audible[track]:

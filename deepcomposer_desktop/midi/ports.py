@@ -181,8 +181,26 @@ def reset_backend() -> None:
         _state.clear()
 
 
+def realtime_wanted() -> bool:
+    """Should scheduler threads ask for real-time priority? ``DEEPCOMPOSER_MIDI_REALTIME``
+    "1"/"0" decides; by default yes, except on JACK.
+
+    On JACK a SCHED_FIFO spinner outranks a ``--no-realtime`` server and its client threads,
+    which then miss periods and drop MIDI (measured: lost clicks and notes in the tests);
+    and JACK delivers at period boundaries anyway, so sub-period send precision buys little.
+    """
+    env = os.environ.get("DEEPCOMPOSER_MIDI_REALTIME", "")
+    if env in ("0", "1"):
+        return env == "1"
+    status = _state.get("status")
+    if status is None:  # no backend started: e.g. only the built-in synth is used
+        return os.environ.get("MIDO_BACKEND", "").find("JACK") < 0
+    return bool(status.api != "UNIX_JACK")
+
+
 def backend_status() -> BackendStatus:
-    return _start()["status"]
+    status: BackendStatus = _start()["status"]
+    return status
 
 
 def backend_name() -> str:

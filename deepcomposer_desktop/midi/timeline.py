@@ -98,7 +98,7 @@ def try_realtime_priority(priority: int = 10) -> bool:
     busy machine. Refusal is normal on desktops without rtprio limits and is not an error.
     """
     setter = getattr(os, "sched_setscheduler", None)
-    if setter is None or os.environ.get("DEEPCOMPOSER_MIDI_REALTIME", "1") == "0":
+    if setter is None:
         return False
     try:
         setter(0, os.SCHED_FIFO, os.sched_param(priority))
