@@ -21,6 +21,10 @@ ACTION_TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("undo", "&Undo", "Ctrl+Z", False, ""),
     ("redo", "&Redo", "Ctrl+Shift+Z", False, ""),
     ("select_all", "Select &All Notes", "Ctrl+A", False, ""),
+    ("copy", "&Copy Notes", "Ctrl+C", False, "Copy the selected notes"),
+    ("cut", "Cu&t Notes", "Ctrl+X", False, "Cut the selected notes"),
+    ("paste", "&Paste Notes", "Ctrl+V", False, "Paste at the play-from marker"),
+    ("duplicate", "D&uplicate Notes", "Ctrl+D", False, "Repeat the selection right after it"),
     ("delete", "&Delete Notes", "Delete", False, "Delete the selected notes"),
     ("quantize", "&Quantize", "Q", False, "Snap the selected notes (or all) to the grid"),
     ("move_left", "Move Left", "Left", False, "Move the selected notes one grid step earlier"),
@@ -46,6 +50,7 @@ ACTION_TABLE: tuple[tuple[str, str, str, bool, str], ...] = (
     # view
     ("zoom_in", "Zoom &In", "Ctrl+=", False, ""),
     ("zoom_out", "Zoom &Out", "Ctrl+-", False, ""),
+    ("zoom_fit", "Zoom to &Fit", "Ctrl+0", False, "Show the whole piece"),
 )  # fmt: skip
 
 

@@ -197,15 +197,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions
         menus = (
-            ("&File", [a.new, a.import_midi, "melodies", a.library, a.save, None, a.export_midi,
-                       a.export_wav, None, a.preferences, None, a.quit]),
-            ("&Edit", [a.undo, a.redo, None, a.select_all, a.delete, a.quantize, None,
+            ("&File", [a.new, a.import_midi, "recent", "melodies", a.library, a.save, None,
+                       a.export_midi, a.export_wav, None, a.preferences, None, a.quit]),
+            ("&Edit", [a.undo, a.redo, None, a.copy, a.cut, a.paste, a.duplicate, None,
+                       a.select_all, a.delete, a.quantize, None,
                        a.move_left, a.move_right, a.move_up, a.move_down, a.octave_up,
                        a.octave_down, None, a.draw_mode, a.keep_idea]),
             ("&Play", [a.play, a.stop, a.record, a.loop, a.metronome, a.play_along, a.qwerty,
                        None,
                        a.generate, None, "learn"]),
-            ("&View", [a.zoom_in, a.zoom_out, None, "docks"]),
+            ("&View", [a.zoom_in, a.zoom_out, a.zoom_fit, None, "docks"]),
         )  # fmt: skip
         for title, entries in menus:
             menu = self.menuBar().addMenu(title)
@@ -215,6 +216,11 @@ class MainWindow(QMainWindow):
                 elif entry == "melodies":
                     self.melodies_menu = menu.addMenu("Sample &Melodies")
                     self.files.fill_melodies_menu(self.melodies_menu)
+                elif entry == "recent":
+                    self.recent_menu = menu.addMenu("Open &Recent")
+                    self.recent_menu.aboutToShow.connect(
+                        lambda: self.files.fill_recent_menu(self.recent_menu)
+                    )
                 elif entry == "learn":
                     learn = menu.addMenu("MIDI-Learn Keyboard Buttons")
                     for name in ("record", "play", "stop", "generate"):

@@ -32,6 +32,12 @@ class EditHandlers(QObject):
         a.undo.setEnabled(False)
         a.redo.setEnabled(False)
         a.select_all.triggered.connect(window.roll.select_all)
+        a.copy.triggered.connect(self.copy)
+        a.cut.triggered.connect(self.cut)
+        a.paste.triggered.connect(self.paste)
+        a.duplicate.triggered.connect(self.duplicate)
+        a.zoom_fit.triggered.connect(window.roll.fit_to_composition)
+        self.clipboard: list[Note] = []  # notes relative to the first one's start
         a.delete.triggered.connect(self.delete_selected)
         a.quantize.triggered.connect(self.quantize)
         a.move_left.triggered.connect(lambda: self.move(beats=-1))
@@ -64,6 +70,42 @@ class EditHandlers(QObject):
             return
         c = self.w.controller.composition
         self.w.controller.apply(edits.delete_notes(c, notes), f"Delete {len(notes)} notes")
+
+    @Slot()
+    def copy(self) -> None:
+        notes = sorted(self.w.roll.selected_notes())
+        if not notes:
+            return
+        first = notes[0].start_beat
+        self.clipboard = [replace(n, start_beat=n.start_beat - first) for n in notes]
+        self.w.show_message(f"Copied {len(notes)} notes.")
+
+    @Slot()
+    def cut(self) -> None:
+        self.copy()
+        self.delete_selected()
+
+    def _paste_at(self, beat: float, description: str) -> None:
+        if not self.clipboard:
+            self.w.show_message("Nothing copied yet.")
+            return
+        pasted = [replace(n, start_beat=n.start_beat + beat) for n in self.clipboard]
+        self.add_melody_notes(pasted, description)
+        self.w.roll.set_selection(pasted)
+
+    @Slot()
+    def paste(self) -> None:
+        self._paste_at(self.w.transport_handlers.cursor_beat, "Paste notes")
+
+    @Slot()
+    def duplicate(self) -> None:
+        notes = sorted(self.w.roll.selected_notes())
+        if not notes:
+            return
+        self.copy()
+        end = max(n.end_beat for n in notes)
+        steps = self._grid_steps
+        self._paste_at(edits.snap_beat(end, steps) if end > 0 else 0.0, "Duplicate notes")
 
     @Slot()
     def quantize(self) -> None:

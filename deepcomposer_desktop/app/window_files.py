@@ -138,6 +138,18 @@ class FileHandlers(QObject):
         if store is not None and hasattr(store, "add_recent_file"):
             store.add_recent_file(str(path))
 
+    def fill_recent_menu(self, menu: QMenu) -> None:
+        """Recently opened MIDI files (kept by the settings store), newest first."""
+        menu.clear()
+        store = self.w.services.settings_store
+        files = store.recent_files() if store is not None else []
+        for name in files:
+            action = menu.addAction(Path(name).name)
+            action.setToolTip(name)
+            action.triggered.connect(lambda _c=False, p=name: self.open_file(Path(p), ask=True))
+        if not files:
+            menu.addAction("(none yet)").setEnabled(False)
+
     def fill_melodies_menu(self, menu: QMenu) -> None:
         melodies = optional.component("melodies")
         found = melodies.bundled_melodies() if melodies is not None else []

@@ -191,3 +191,19 @@ def test_export_wav_renders_off_the_gui_thread(qtbot, window, tmp_path):
         pass
     assert target.stat().st_size > 44 + 44100  # a header and more than a quarter second
     assert "Exported" in window.statusBar().currentMessage()
+
+
+def test_copy_paste_and_duplicate_notes(qtbot, window):
+    first_two = list(window.controller.composition.melody.notes[:2])  # beats 0 and 1
+    window.roll.set_selection(first_two)
+    key(qtbot, window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    notes = window.controller.composition.melody.notes
+    assert len(notes) == 18
+    assert sorted(window.roll.selected_notes())[0].start_beat == 2.0  # right after the copy
+    window.roll.set_selection(first_two)
+    key(qtbot, window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    window.transport_handlers.cursor_beat = 20.0
+    key(qtbot, window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert [n.start_beat for n in sorted(window.roll.selected_notes())] == [20.0, 21.0]
+    key(qtbot, window, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.controller.composition.melody.notes) == 18
