@@ -128,6 +128,13 @@ def _try_rtmidi(api: str) -> tuple[Any, Any] | str:
     try:
         with _quiet_stderr():
             probe_in = rtmidi.MidiIn(api_id, name=CLIENT_NAME + " probe")
+            if api == "UNIX_JACK":  # the server runs: list through an inactive client
+                from deepcomposer_desktop.midi._jack import open_listers
+
+                listers = open_listers(CLIENT_NAME + " list")
+                if listers is not None:
+                    probe_in.delete()
+                    return listers
             probe_out = rtmidi.MidiOut(api_id, name=CLIENT_NAME + " probe")
     except Exception as err:  # rtmidi raises SystemError/RuntimeError subclasses
         reason = str(err).split(".")[0].split("::")[-1].strip() or type(err).__name__
