@@ -31,12 +31,41 @@ def window(qtbot, tmp_path, monkeypatch, ports):
     return w
 
 
+def open_visible(qtbot, opener, lister):
+    """Open a virtual port and wait until the backend lists it (a busy JACK may lose the
+    first registration, so try a second time before giving up)."""
+    for _attempt in range(2):
+        port = opener()
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline:
+            if port.name in lister():
+                return port
+            qtbot.wait(100)
+        port.close()
+    raise AssertionError(f"{port.name} never appeared in {lister()}")
+
+
+def wait_until_connected(qtbot, window, keyboard) -> None:
+    """JACK connects ports asynchronously: poke with a harmless CC until the window hears it."""
+    heard = []
+    window.live.listener.messageReceived.connect(lambda msg, _s: heard.append(msg))
+    deadline = time.monotonic() + 10
+    while not heard and time.monotonic() < deadline:
+        keyboard.send(mido.Message("control_change", control=1, value=0))
+        qtbot.wait(100)
+    assert heard, "the virtual keyboard never reached the window"
+
+
 def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
-    keyboard = ports.open_virtual_output("keys", client_name=f"VirtualKeyboard{os.getpid()}")
+    keyboard = open_visible(
+        qtbot,
+        lambda: ports.open_virtual_output("keys", client_name=f"VirtualKeyboard{os.getpid()}"),
+        ports.list_inputs,
+    )
     try:
-        qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=10000)
         window.transport_handlers.choose_input(keyboard.name, update_picker=True)
         assert window.input_label.text() == f"In: {keyboard.name}"
+        wait_until_connected(qtbot, window, keyboard)
         window.transport.tempo.setValue(120)
         window.actions.record.trigger()
 
@@ -62,9 +91,13 @@ def test_recording_from_a_virtual_keyboard(qtbot, window, ports):
 
 
 def test_unplugging_the_keyboard_is_reported_in_the_status_bar(qtbot, window, ports):
-    keyboard = ports.open_virtual_output("keys2", client_name=f"UnplugKeyboard{os.getpid()}")
-    qtbot.waitUntil(lambda: keyboard.name in ports.list_inputs(), timeout=10000)
+    keyboard = open_visible(
+        qtbot,
+        lambda: ports.open_virtual_output("keys2", client_name=f"UnplugKeyboard{os.getpid()}"),
+        ports.list_inputs,
+    )
     window.transport_handlers.choose_input(keyboard.name)
+    wait_until_connected(qtbot, window, keyboard)
     window.actions.record.trigger()
     keyboard.send(mido.Message("note_on", note=67, velocity=90))
     qtbot.waitUntil(lambda: [n.pitch for n in window.roll._live_notes] == [67], timeout=10000)
@@ -78,15 +111,25 @@ def test_unplugging_the_keyboard_is_reported_in_the_status_bar(qtbot, window, po
 
 def test_playback_to_a_midi_output_port_and_stop_silences_it(qtbot, window, ports):
     received = []
-    synth = ports.open_virtual_input(
-        "synth", lambda m, s: received.append(m), client_name="VirtualSynth"
+    synth = open_visible(
+        qtbot,
+        lambda: ports.open_virtual_input(
+            "synth", lambda m, s: received.append(m), client_name=f"VirtualSynth{os.getpid()}"
+        ),
+        ports.list_outputs,
     )
     try:
-        qtbot.waitUntil(lambda: synth.name in ports.list_outputs(), timeout=10000)
         window.transport_handlers.choose_output(synth.name, update_picker=True)
         window.controller.load(melody_composition(), title="x")
         window.actions.play.trigger()
-        qtbot.waitUntil(lambda: any(m.type == "note_on" for m in received), timeout=10000)
+        assert window.playback.is_playing, window.problems
+        deadline = time.monotonic() + 10
+        while not any(m.type == "note_on" for m in received) and time.monotonic() < deadline:
+            qtbot.wait(50)
+        assert any(m.type == "note_on" for m in received), (
+            f"sent {window.playback.sink.sent} messages to {synth.name}, received "
+            f"{len(received)}; outputs now {ports.list_outputs()}"
+        )
         window.actions.stop.trigger()
         qtbot.waitUntil(lambda: not sounding(received), timeout=10000)
     finally:
