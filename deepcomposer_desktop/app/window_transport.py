@@ -86,8 +86,11 @@ class TransportHandlers(QObject):
         self.w.qwerty.octaveChanged.connect(
             lambda octave: self.w.show_message(f"Computer keyboard: octave {octave} (Z / X)")
         )
-        if not self.w.services.open_devices:
-            return
+        if self.w.services.open_devices:
+            # after the window is up: port scans and the SoundFont take a moment
+            QTimer.singleShot(100, lambda: self.open_devices(settings))
+
+    def open_devices(self, settings: Settings) -> None:
         self.choose_output(settings.midi_output, update_picker=True)
         name = settings.midi_input
         if not name:
