@@ -38,6 +38,7 @@ def _load() -> ctypes.CDLL | None:
     ]
     lib.jack_free.argtypes = [ctypes.c_void_p]
     lib.jack_client_close.argtypes = [ctypes.c_void_p]
+    lib.jack_is_realtime.argtypes = [ctypes.c_void_p]
     return lib
 
 
@@ -61,6 +62,10 @@ class JackLister:
             i += 1
         self._lib.jack_free(ctypes.cast(found, ctypes.c_void_p))
         return names
+
+    def server_is_realtime(self) -> bool:
+        """True when jackd runs SCHED_FIFO (``-R``): our real-time threads cannot starve it."""
+        return bool(self._client and self._lib.jack_is_realtime(self._client))
 
     def delete(self) -> None:
         if self._owner and self._client:

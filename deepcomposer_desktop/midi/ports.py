@@ -190,7 +190,7 @@ def reset_backend() -> None:
 
 def realtime_wanted() -> bool:
     """Should scheduler threads ask for real-time priority? ``DEEPCOMPOSER_MIDI_REALTIME``
-    "1"/"0" decides; by default yes, except on JACK.
+    "1"/"0" decides; by default yes, except on a JACK server that is not real-time itself.
 
     On JACK a SCHED_FIFO spinner outranks a ``--no-realtime`` server and its client threads,
     which then miss periods and drop MIDI (measured: lost clicks and notes in the tests);
@@ -202,7 +202,10 @@ def realtime_wanted() -> bool:
     status = _state.get("status")
     if status is None:  # no backend started: e.g. only the built-in synth is used
         return os.environ.get("MIDO_BACKEND", "").find("JACK") < 0
-    return bool(status.api != "UNIX_JACK")
+    if status.api != "UNIX_JACK":
+        return True
+    lister = _state["probe"][0] if _state.get("kind") == "rtmidi" else None
+    return bool(getattr(lister, "server_is_realtime", lambda: False)())
 
 
 def backend_status() -> BackendStatus:

@@ -112,3 +112,10 @@ def test_a_broken_mido_backend_module_is_backend_unavailable(fake, monkeypatch):
         BackendUnavailableError, match=r"MIDO_BACKEND=mido\.backends\.no_such_backend"
     ):
         ports.backend_name()
+
+
+def test_schedulers_ask_for_real_time_priority_unless_told_not_to(fake, monkeypatch):
+    ports.list_inputs()  # ALSA (fake) started: its delivery cannot be starved by us
+    assert ports.realtime_wanted() is True
+    monkeypatch.setenv("DEEPCOMPOSER_MIDI_REALTIME", "0")
+    assert ports.realtime_wanted() is False
