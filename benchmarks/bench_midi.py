@@ -8,6 +8,10 @@ Playback error: the Player's scheduled time vs when it actually called ``send`` 
 scheduler), and vs when a virtual synth port received it (scheduler + JACK transport).
 Targets (issue 4): input <= 2 ms p99, playback <= 1 ms p99.
 
+Playback is measured twice: scheduler thread at normal priority and with SCHED_FIFO
+(``DEEPCOMPOSER_MIDI_REALTIME=0/1``; by default the app asks for it except on a JACK server
+that is not real-time itself, where it would starve the server and lose MIDI).
+
 Starts ``jackd --no-realtime -d dummy -r 48000 -p 64`` if no JACK server runs (as the tests
 do). Numbers depend heavily on machine load: say what else was running when you quote them.
 """
