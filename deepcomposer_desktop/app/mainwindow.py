@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
         self.playback.message.connect(self.show_message)
         self.playback.problem.connect(self.show_problem)
         self.playback.outputReady.connect(self.output_label.setText)
+        self.playback.outputReady.connect(lambda _d: self._send_thru_program(force=True))
+        self._thru_program: int | None = None
         self.live.message.connect(self.show_message)
         self.live.problem.connect(self.show_problem)
         self.setWindowTitle("DeepComposer Desktop")
@@ -246,10 +248,27 @@ class MainWindow(QMainWindow):
             composition.time_signature.denominator,
         )
         self.playback.set_mix(composition)
+        self._send_thru_program()
         if self.metrics_panel is not None:
             self.gen.refresh_metrics(composition)
         self.files.composition_changed(composition)
         self._update_title()
+
+    def _send_thru_program(self, *, force: bool = False) -> None:
+        """What you play sounds with the melody track's instrument."""
+        melody = self.controller.composition.melody
+        program = melody.program if melody is not None else 0
+        if program == self._thru_program and not force:
+            return
+        self._thru_program = program
+        import mido
+
+        try:
+            self.playback.sink.send(
+                mido.Message("program_change", channel=self.live.thru_channel, program=program)
+            )
+        except Exception as err:  # the output may be gone; playing will say so
+            log.debug("program change failed: %s", err)
 
     @Slot()
     def _update_title(self) -> None:

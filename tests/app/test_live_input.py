@@ -212,3 +212,10 @@ def test_an_output_that_fails_mid_play_is_reported_and_recording_goes_on(qtbot, 
     assert "stopped taking notes" in window.statusBar().currentMessage()
     window.actions.record.trigger()
     assert [n.pitch for n in window.controller.composition.melody.notes] == [65]
+
+
+def test_played_notes_use_the_melody_instrument(qtbot, window):
+    window.controller.load(melody_composition(), title="x")
+    window.tracks_panel.rows[0]["program"].setCurrentIndex(73)  # flute
+    changes = [m for m in window.sink_log.messages if m.type == "program_change"]
+    assert changes and changes[-1].program == 73 and changes[-1].channel == 0
