@@ -6,7 +6,7 @@ importing ``audio`` costs nothing and a missing library is one clear error, not 
 Why FluidSynth: it is maintained, reads sf2 and the compressed sf3 that keeps the GM set at
 23 MB, is packaged by Debian (``libfluidsynth3``) and Homebrew (``fluid-synth``), and renders
 a 4-track piece with reverb at 85-100x real time per core of CPU time here (0.1 ms per 256-frame
-buffer; ``benchmarks/bench_audio.py``). The tinysoundfont package would need pyaudio built
+buffer; ``tests/benchmarks/bench_audio.py``). The tinysoundfont package would need pyaudio built
 from source; pretty_midi's synthesis is itself pyfluidsynth.
 
 FluidSynth never opens an audio device itself: ``AudioOutput`` (PortAudio) and

@@ -1,6 +1,7 @@
 """A real X server (Xvfb) shows the main window with a generated piece; we keep its picture.
 
-The PNG goes to docs/screenshot.png (used by the README) and to $ARTIFACTS_DIR when set.
+The PNG goes to $ARTIFACTS_DIR (default: artifacts/, ignored by git); with
+UPDATE_SCREENSHOT=1 it also replaces resources/screenshot.png, the README's picture.
 """
 
 import os
@@ -84,10 +85,9 @@ def test_screenshot_of_the_main_window_with_a_generated_piece(tmp_path):
     assert has_colour(image, theme.MELODY_COLOUR) > 50  # the melody
     assert has_colour(image, theme.TRACK_COLOURS[0]) > 50  # the first generated track
     assert has_colour(image, theme.BACKGROUND) > 1000  # the dark theme
-    docs = REPO / "docs"
-    docs.mkdir(exist_ok=True)
-    shutil.copy(out, docs / "screenshot.png")
-    if os.environ.get("ARTIFACTS_DIR"):
-        Path(os.environ["ARTIFACTS_DIR"]).mkdir(parents=True, exist_ok=True)
-        shutil.copy(out, Path(os.environ["ARTIFACTS_DIR"]) / "screenshot.png")
+    artifacts = Path(os.environ.get("ARTIFACTS_DIR") or REPO / "artifacts")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    shutil.copy(out, artifacts / "screenshot.png")
+    if os.environ.get("UPDATE_SCREENSHOT") == "1":
+        shutil.copy(out, REPO / "resources" / "screenshot.png")
     print(result.stdout)

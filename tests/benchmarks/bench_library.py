@@ -1,6 +1,6 @@
 """Library benchmark: how long one autosave blocks the GUI thread, and loading entries.
 
-    python benchmarks/bench_library.py [--runs 30]
+    python tests/benchmarks/bench_library.py [--runs 30]
 
 Autosave runs on the GUI thread (debounced, every ~1.5 s while editing), so a save must stay
 far below a frame budget. Measures ``Library.autosave`` (JSON encode + one WAL transaction with

@@ -1,6 +1,6 @@
 """Audio benchmark: offline render speed and live note-on-to-audio latency.
 
-    python benchmarks/bench_audio.py [--runs 15] [--no-jack]
+    python tests/benchmarks/bench_audio.py [--runs 15] [--no-jack]
 
 1. Render speed (target >= 50x real time on one core): a 4-track, 32-bar piece at 120 BPM
    (melody, chords, bass, drums; 64 s) rendered by ``render_composition`` with a loaded synth

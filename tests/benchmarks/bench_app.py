@@ -1,6 +1,6 @@
 """Desktop app timings: cold start to a usable window, and Generate click to tracks shown.
 
-    python benchmarks/bench_app.py [--runs 7] [--generate-runs 10]
+    python tests/benchmarks/bench_app.py [--runs 7] [--generate-runs 10]
 
 Cold start: a fresh ``python -m deepcomposer_desktop app`` process per run, timed from spawn
 until the window's event loop prints "usable" (window shown and painted; devices, SoundFont
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TARGET_START_S = 1.5
 
 

@@ -1,6 +1,6 @@
 """Core benchmark: MIDI file write/read, piano roll and metrics on a large piece.
 
-    python benchmarks/bench_core.py [--runs 7] [--notes 50000]
+    python tests/benchmarks/bench_core.py [--runs 7] [--notes 50000]
 
 A 4-track piece of ``--notes`` random notes per track (16th-note grid, lengths of 1-8
 sixteenths) is encoded with ``composition_to_bytes``, parsed with ``read_midi_bytes``, rolled

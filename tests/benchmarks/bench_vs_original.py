@@ -11,7 +11,7 @@ and decoding to notes, i.e. what the user waits for) is timed through ``engine.G
 with the same thread count, taking turns with the original run by run so both see the same
 machine load. Both print median and p95; the ratio is original median / ours median.
 
-    python benchmarks/bench_vs_original.py [--model bach-chorale] [--runs 30] [--threads 1]
+    python tests/benchmarks/bench_vs_original.py [--model bach-chorale] [--runs 30] [--threads 1]
 
 torch is allowed here (benchmarks are not the app); runs in well under two minutes.
 """

@@ -1,6 +1,6 @@
 """Live-MIDI timing through a real JACK server: input latency and playback timing error.
 
-    python benchmarks/bench_midi.py [--messages 500] [--notes 300]
+    python tests/benchmarks/bench_midi.py [--messages 500] [--notes 300]
 
 Input latency: a virtual keyboard port sends; we measure send -> our callback's stamp (the
 message is on our queue) and send -> the dispatcher thread handing it to the recorder.
