@@ -4,8 +4,10 @@ Generation fills the accompaniment voices one at a time in the manifest's ``voic
 (e.g. bass, tenor, alto, then bass again given the others): each pass runs the network once
 for all variations in a batch and samples that voice. Rhythm first (an onset per step, drawn
 from the onset logits), then one pitch per note segment (Gumbel-max over the segment's mean
-log-probabilities), so notes do not fragment. Pitches that would cross a known neighbouring
-voice are penalised.
+log-probabilities), so notes do not fragment. With the manifest's ``beat_segments`` a
+segment also ends at each beat, so every beat gets its own (most likely) pitch, while a
+pitch repeated without a sampled onset stays one held note. Pitches that would cross a known
+neighbouring voice are penalised.
 """
 
 from __future__ import annotations
@@ -282,7 +284,10 @@ class Generator:
         uniform = rng.random((batch, steps))
         on = np.log(uniform / (1.0 - uniform + 1e-12) + 1e-12) < on_logits / m.onset_temperature
         on[:, 0] = True
-        starts = np.flatnonzero(on.reshape(-1))
+        split = on.copy()
+        if m.beat_segments:  # every beat picks its own pitch; a repeat stays one held note
+            split[:, :: m.steps_per_beat] = True
+        starts = np.flatnonzero(split.reshape(-1))
         lengths = np.diff(np.append(starts, batch * steps))
         seg_logp = np.add.reduceat(logp.reshape(-1, k), starts, axis=0) / lengths[:, None]
         on_beat = (starts % steps) % m.steps_per_beat == 0

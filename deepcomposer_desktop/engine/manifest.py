@@ -57,6 +57,7 @@ class Manifest:
     pitch_temperature: float = 1.0
     onset_temperature: float = 1.0
     offbeat_temperature: float = 1.0
+    beat_segments: bool = False
     description: str = ""
     training: dict[str, Any] = field(default_factory=dict)
     reference_metrics: dict[str, Any] = field(default_factory=dict)
@@ -125,6 +126,9 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
     n_classes = _get(data, "n_classes", int, where)
     if spb < 1 or n_classes < 2:
         raise ModelError(f"{where}: steps_per_beat and n_classes must be positive")
+    beat_segments = sampling.get("beat_segments", False)
+    if not isinstance(beat_segments, bool):
+        raise ModelError(f"{where}: sampling beat_segments must be true or false")
     reference = data.get("reference_metrics", {})
     return Manifest(
         name=_get(data, "name", str, where),
@@ -147,6 +151,7 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
         offbeat_temperature=float(
             sampling.get("offbeat_temperature", sampling.get("pitch_temperature", 1.0))
         ),
+        beat_segments=beat_segments,
         description=str(data.get("description", "")),
         training=dict(data.get("training", {})),
         reference_metrics=dict(reference) if isinstance(reference, dict) else {},

@@ -29,6 +29,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--chorales", type=int, default=None, help="at most this many chorales")
     parser.add_argument("--no-chorales", action="store_true", help="skip the held-out chorales")
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help="judge on the validation chorales instead of the held-out ones (for tuning)",
+    )
     parser.add_argument("--no-folk", action="store_true", help="skip the non-chorale melodies")
     return parser.parse_args(argv)
 
@@ -40,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         chorales_in_meter,
         describe_text,
         folk_melodies,
+        validation_chorales,
     )
     from deepcomposer_desktop.training.evaluation.quality import (
         evaluate_model,
@@ -53,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     models = {Path(str(spec)).name: load_harmonizer(spec) for spec in args.model}
     sets = {}
     if not args.no_chorales:
-        sets["chorales"] = chorale_melodies(limit=args.chorales)
+        chosen = validation_chorales() if args.validation else chorale_melodies()
+        sets["chorales"] = chosen[: args.chorales] if args.chorales is not None else chosen
     if not args.no_folk:
         sets["folk"] = folk_melodies()
     results: dict = {}

@@ -73,6 +73,39 @@ def chorale_melodies(*, limit: int | None = None) -> list[Melody]:
     return result
 
 
+def validation_chorales(*, val_fraction: float = 0.1, seed: int = 0) -> list[Melody]:
+    """The validation chorales of ``dataset.build_chorale_dataset`` (same split and seed).
+
+    For tuning sampling settings without looking at the held-out test chorales: the same
+    permutation picks the validation pieces, and those whose soprano repeats a training or
+    test melody are dropped, as the dataset does.
+    """
+    import numpy as np
+
+    from deepcomposer_desktop.training.chorales import is_test_chorale, iter_chorales
+    from deepcomposer_desktop.training.dataset import _melody_signature, encode_composition
+
+    pieces, test_sigs = [], set()
+    for chorale in iter_chorales():
+        encoded = encode_composition(chorale.composition, (0, 1, 2, 3))
+        sig = _melody_signature(encoded["pitch"][:, 0])
+        if is_test_chorale(chorale.number):
+            test_sigs.add(sig)
+        else:
+            pieces.append((chorale, sig))
+    order = np.random.default_rng(seed).permutation(len(pieces))
+    n_val = max(1, round(len(pieces) * val_fraction)) if len(pieces) > 1 else 0
+    val_set = set(order[:n_val].tolist())
+    train_sigs = {sig for i, (_, sig) in enumerate(pieces) if i not in val_set}
+    train_sigs -= test_sigs
+    result = []
+    for i, (chorale, sig) in enumerate(pieces):
+        if i in val_set and sig not in test_sigs and sig not in train_sigs:
+            name = f"chorale {chorale.number}"
+            result.append(Melody(name, melody_only(chorale.composition), chorale.composition))
+    return result
+
+
 def chorales_in_meter(numerator: int, denominator: int) -> list[Melody]:
     """Every chorale (held out or not) in one meter: a reference for Bach's style only.
 
