@@ -15,6 +15,8 @@ from pathlib import Path
 
 from deepcomposer_desktop.core.errors import DeepComposerError
 
+VALIDATION_TITLE = "Validation chorales (the dataset's validation pieces, for tuning)"
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -53,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         load_harmonizer,
         meter_matched_real,
     )
-    from deepcomposer_desktop.training.evaluation.report import build_report, to_json
+    from deepcomposer_desktop.training.evaluation.report import SET_TITLES, build_report, to_json
 
     started = time.perf_counter()
     models = {Path(str(spec)).name: load_harmonizer(spec) for spec in args.model}
@@ -84,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         "seconds": round(time.perf_counter() - started, 1),
     }
     markdown, dump = build_report(results, real, info)
+    if args.validation:  # same tables, but say which chorales they are
+        markdown = markdown.replace(SET_TITLES["chorales"], VALIDATION_TITLE)
     json_path = args.json or args.out.with_suffix(".json")
     try:
         args.out.write_text(markdown, encoding="utf-8")
