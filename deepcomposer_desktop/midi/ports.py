@@ -24,7 +24,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import mido
 
@@ -278,8 +278,8 @@ def resolve_port(name: str, names: list[str], *, kind: str = "input") -> str:
     raise PortNotFoundError(f"no MIDI {kind} named {name!r} (available: {available})")
 
 
-class InputPort:
-    """An open input; the callback runs on the backend's thread, so it must only enqueue."""
+class _Port:
+    """Closed state, idempotent close and ``with`` support, once for inputs and outputs."""
 
     def __init__(self, name: str, handle: Any, kind: str) -> None:
         self.name = name
@@ -293,29 +293,33 @@ class InputPort:
             return
         self.closed = True
         with contextlib.suppress(Exception):
-            if self._kind == "rtmidi":
-                self._handle.cancel_callback()  # detach before closing, as mido does
-                self._handle.close_port()
-                self._handle.delete()
-            else:
-                self._handle.close()
+            self._release()
 
-    def __enter__(self) -> InputPort:
+    def _release(self) -> None:
+        if self._kind == "rtmidi":
+            self._handle.close_port()
+            self._handle.delete()
+        else:
+            self._handle.close()
+
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-class OutputPort:
-    """An open output: a sink. ``send`` raises :class:`DeviceGoneError` if the device broke."""
+class InputPort(_Port):
+    """An open input; the callback runs on the backend's thread, so it must only enqueue."""
 
-    def __init__(self, name: str, handle: Any, kind: str) -> None:
-        self.name = name
-        self._handle = handle
-        self._kind = kind
-        self.closed = False
-        _open_ports.add(self)
+    def _release(self) -> None:
+        if self._kind == "rtmidi":
+            self._handle.cancel_callback()  # detach before closing, as mido does
+        super()._release()
+
+
+class OutputPort(_Port):
+    """An open output: a sink. ``send`` raises :class:`DeviceGoneError` if the device broke."""
 
     def send(self, msg: mido.Message) -> None:
         if self.closed:
@@ -327,23 +331,6 @@ class OutputPort:
                 self._handle.send(msg)
         except Exception as err:
             raise DeviceGoneError(f"MIDI output {self.name!r} failed: {err}") from err
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        with contextlib.suppress(Exception):
-            if self._kind == "rtmidi":
-                self._handle.close_port()
-                self._handle.delete()
-            else:
-                self._handle.close()
-
-    def __enter__(self) -> OutputPort:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _rtmidi_callback(callback: InputCallback) -> Callable[[tuple[list[int], float], Any], None]:
