@@ -26,6 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="pitch temperature of notes starting off the beat (default: --pitch-temperature)",
     )
     parser.add_argument(
+        "--beat-segments",
+        action="store_true",
+        help="choose each voice's pitch beat by beat (a held pitch stays one note)",
+    )
+    parser.add_argument(
         "--no-reference", action="store_true", help="skip the reference metrics (faster)"
     )
 
@@ -47,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         pitch_temperature=args.pitch_temperature,
         onset_temperature=args.onset_temperature,
         offbeat_temperature=args.offbeat_temperature,
+        beat_segments=args.beat_segments,
         with_reference=not args.no_reference,
     )
     print(f"wrote {manifest.parent}")

@@ -129,6 +129,7 @@ def export_model(
     pitch_temperature: float = 1.0,
     onset_temperature: float = 1.0,
     offbeat_temperature: float | None = None,
+    beat_segments: bool = False,
     with_reference: bool = True,
 ) -> Path:
     """Write ``out_dir/model.onnx`` and ``out_dir/manifest.json``; returns the manifest path."""
@@ -172,6 +173,7 @@ def export_model(
             "offbeat_temperature": offbeat_temperature
             if offbeat_temperature is not None
             else pitch_temperature,
+            "beat_segments": beat_segments,
         },
         "training": {
             "data": meta,

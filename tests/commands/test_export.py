@@ -21,10 +21,13 @@ def checkpoint(data_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 def test_export_then_generate_with_the_new_model(checkpoint: Path, tmp_path: Path) -> None:
     model = tmp_path / "my-model"
-    result = deepcomposer("export", str(checkpoint), "-o", str(model), "--no-reference")
+    result = deepcomposer(
+        "export", str(checkpoint), "-o", str(model), "--no-reference", "--beat-segments"
+    )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((model / "manifest.json").read_text())
     assert manifest["name"] == "my-model" and manifest["opset"] >= 17
+    assert manifest["sampling"]["beat_segments"] is True
     assert manifest["inputs"][0]["shape"] == ["batch", 4, "steps"]
     assert len(manifest["sha256"]) == 64
     tune = Path(__file__).resolve().parents[2] / "resources" / "melodies" / "ode_to_joy.mid"
