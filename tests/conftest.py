@@ -33,7 +33,9 @@ def _jackd_command(jackd: str) -> list[str]:
     made the live tests measure the load rather than our code.
     """
     mode = ["-R", "-P", "70"] if _realtime_allowed() else ["--no-realtime"]
-    return [jackd, *mode, "-d", "dummy", "-r", "48000", "-p", "64"]
+    # A generous client timeout: a busy machine must not get a test process "zombified"
+    # (disconnected) by the server, which ends in a crash inside libjack's client threads.
+    return [jackd, *mode, "-t", "5000", "-d", "dummy", "-r", "48000", "-p", "64"]
 
 
 def _jack_running() -> bool:

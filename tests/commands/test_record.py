@@ -127,7 +127,8 @@ def test_a_keyboard_plugged_back_in_is_recorded_again(ports, clicks, tmp_path):
     out = tmp_path / "take.mid"
     keyboard = ports.open_virtual_output("keys", client_name="rec-replug")
     name = keyboard.name
-    proc = record_cli(keyboard, clicks, out, "--bars", "4", "--quantize", "4")
+    # 8 bars (8 s at 240 BPM) leave a loaded machine time to notice the unplug and the return
+    proc = record_cli(keyboard, clicks, out, "--bars", "8", "--quantize", "4")
     zero = beat_zero(clicks, proc)
     perform(keyboard, zero, TEMPO, [(0, 60, 1)])
     keyboard.close()
@@ -136,13 +137,13 @@ def test_a_keyboard_plugged_back_in_is_recorded_again(ports, clicks, tmp_path):
     keyboard = ports.open_virtual_output("keys", client_name="rec-replug")
     assert keyboard.name == name
     try:
-        perform(keyboard, zero, TEMPO, [(12, 64, 1)])  # bar 4: the watcher polls every 0.5 s
+        perform(keyboard, zero, TEMPO, [(20, 64, 1)])  # bar 6: the watcher polls every 0.5 s
         _, stderr = proc.communicate(timeout=20)
     finally:
         keyboard.close()
     assert proc.returncode == 0, stderr
     assert "is back" in stderr
-    assert [(n.start_beat, n.pitch) for n in read_midi(out).tracks[0].notes] == [(0, 60), (12, 64)]
+    assert [(n.start_beat, n.pitch) for n in read_midi(out).tracks[0].notes] == [(0, 60), (20, 64)]
 
 
 def test_an_unknown_input_is_one_clear_error(ports, tmp_path):
