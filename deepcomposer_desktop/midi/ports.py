@@ -278,6 +278,9 @@ def resolve_port(name: str, names: list[str], *, kind: str = "input") -> str:
     raise PortNotFoundError(f"no MIDI {kind} named {name!r} (available: {available})")
 
 
+_CALLBACK_DRAIN_S = 0.02
+
+
 class _Port:
     """Closed state, idempotent close and ``with`` support, once for inputs and outputs."""
 
@@ -313,8 +316,15 @@ class InputPort(_Port):
     """An open input; the callback runs on the backend's thread, so it must only enqueue."""
 
     def _release(self) -> None:
-        if self._kind == "rtmidi":
-            self._handle.cancel_callback()  # detach before closing, as mido does
+        # Detach the callback, then let go of the GIL briefly before closing. A backend thread
+        # may already be waiting for the GIL to deliver one last message; closing the port
+        # stops that thread (JACK cancels it) inside the wait, leaving the GIL locked forever
+        # or corrupt: seen as a hung or crashed process when a port closed mid-stream.
+        # mido's own close does not detach first, so its rtmidi object is detached here too.
+        rt = self._handle if self._kind == "rtmidi" else getattr(self._handle, "_rt", None)
+        if rt is not None:
+            rt.cancel_callback()
+            time.sleep(_CALLBACK_DRAIN_S)
         super()._release()
 
 
