@@ -1,6 +1,7 @@
 """Shared fixtures: a JACK server for live-MIDI tests, offscreen Qt, sample files."""
 
 import atexit
+import gc
 import os
 import shutil
 import subprocess
@@ -11,6 +12,13 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Known open problem: in 2 of 7 fresh-clone CI runs the interpreter segfaulted inside a cyclic
+# garbage collection in tests/app/test_autosave.py, right after the JACK app tests; it never
+# reproduced in isolation. Until the object behind it (a PySide6 wrapper or an rtmidi/JACK
+# handle from those tests is suspected) is found, the suite runs without the cyclic collector:
+# reference counting still frees everything else, and a run holds well under 2 GB.
+gc.disable()
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
