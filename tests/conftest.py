@@ -8,6 +8,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -85,6 +86,16 @@ def jack_server() -> Iterator[None]:
     os.environ["MIDO_BACKEND"] = "mido.backends.rtmidi/UNIX_JACK"
     _stop_at_exit.append(proc)
     yield
+
+
+@pytest.fixture
+def ports(jack_server: None) -> Iterator[ModuleType]:
+    """The MIDI ports facade on the test JACK server, with a fresh backend for each test."""
+    from deepcomposer_desktop.midi import ports
+
+    ports.reset_backend()
+    yield ports
+    ports.reset_backend()
 
 
 def _stop_servers() -> None:

@@ -13,15 +13,6 @@ pytestmark = [pytest.mark.qt, pytest.mark.integration, pytest.mark.jack]
 
 
 @pytest.fixture
-def ports(jack_server):
-    from deepcomposer_desktop.midi import ports
-
-    ports.reset_backend()
-    yield ports
-    ports.reset_backend()
-
-
-@pytest.fixture
 def window(qtbot, tmp_path, monkeypatch, ports):
     w = make_window(
         qtbot, tmp_path, monkeypatch, list_inputs=ports.list_inputs, list_outputs=ports.list_outputs

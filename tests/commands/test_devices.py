@@ -10,15 +10,6 @@ import pytest
 pytestmark = [pytest.mark.integration, pytest.mark.jack]
 
 
-@pytest.fixture
-def ports(jack_server):
-    from deepcomposer_desktop.midi import ports
-
-    ports.reset_backend()
-    yield ports
-    ports.reset_backend()
-
-
 def devices(*args, env=None):
     return subprocess.run(
         [sys.executable, "-m", "deepcomposer_desktop", "devices", *args],

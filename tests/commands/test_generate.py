@@ -1,11 +1,11 @@
 """``deepcomposer generate`` with the bundled bach-chorale model, as a user runs it."""
 
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import mido
 import pytest
+from clirun import deepcomposer as run_cli
 
 from deepcomposer_desktop.core import Composition, Note, TempoChange, TimeSignature, Track
 from deepcomposer_desktop.core.midifile import read_midi, write_midi
@@ -13,14 +13,7 @@ from deepcomposer_desktop.core.midifile import read_midi, write_midi
 REPO = Path(__file__).resolve().parents[2]
 
 
-def deepcomposer(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deepcomposer_desktop", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+deepcomposer = partial(run_cli, timeout=120)
 
 
 @pytest.fixture(scope="module")

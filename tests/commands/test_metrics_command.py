@@ -1,25 +1,17 @@
 """``deepcomposer metrics`` run as a user would: a real process on real files."""
 
 import json
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from clirun import deepcomposer as run_cli
 
 from deepcomposer_desktop.core import Composition, Note, Track
 from deepcomposer_desktop.core.metrics import METRIC_NAMES
 from deepcomposer_desktop.core.midifile import write_midi
 
-
-def deepcomposer(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deepcomposer_desktop", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+deepcomposer = partial(run_cli, timeout=60)
 
 
 @pytest.fixture(scope="module")

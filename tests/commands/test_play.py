@@ -21,15 +21,6 @@ TOLERANCE_S = 0.006  # JACK delivers at 1.3 ms period boundaries; the machine is
 
 
 @pytest.fixture
-def ports(jack_server):
-    from deepcomposer_desktop.midi import ports
-
-    ports.reset_backend()
-    yield ports
-    ports.reset_backend()
-
-
-@pytest.fixture
 def synth(ports, request):
     heard: list[tuple[object, float]] = []
     port = ports.open_virtual_input(

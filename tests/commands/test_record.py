@@ -21,15 +21,6 @@ TOLERANCE_BEATS = 0.012 / BEAT_S  # 12 ms: JACK periods (1.3 ms) plus a loaded m
 
 
 @pytest.fixture
-def ports(jack_server):
-    from deepcomposer_desktop.midi import ports
-
-    ports.reset_backend()
-    yield ports
-    ports.reset_backend()
-
-
-@pytest.fixture
 def keyboard(ports, request):
     port = ports.open_virtual_output("keys", client_name=f"rec-{request.node.name[:20]}")
     yield port

@@ -1,10 +1,10 @@
 """Shared by the train/export command tests: a tiny dataset and a CLI runner."""
 
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
+from clirun import deepcomposer as run_cli
 
 from deepcomposer_desktop.core import Composition, Note, Track
 from deepcomposer_desktop.training.dataset import build_dataset, encode_composition, save_dataset
@@ -13,14 +13,7 @@ TINY = ["--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "4", "--crop-
 TINY += ["--channels", "8", "--blocks", "1"]
 
 
-def deepcomposer(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deepcomposer_desktop", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+deepcomposer = partial(run_cli, timeout=180)
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,6 @@ from deepcomposer_desktop.core.errors import PortNotFoundError
 pytestmark = [pytest.mark.integration, pytest.mark.jack]
 
 
-@pytest.fixture
-def ports(jack_server):
-    from deepcomposer_desktop.midi import ports
-
-    ports.reset_backend()
-    yield ports
-    ports.reset_backend()
-
-
 def wait_for(predicate, timeout_s=5.0):
     deadline = time.monotonic() + timeout_s
     while not predicate():
