@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 CROSSING_PENALTY = 20.0  # log-prob units per step where a candidate crosses a known voice
 PARALLEL_CANDIDATES = 8  # best-scoring pitches tried when a segment moves in parallels
 PARALLEL_PASSES = 1
+FLOOR_LOGP = -30.0  # log-prob for pitches a transposed run cannot speak for (range edges)
 _ORT_TYPES = {"tensor(int64)": "int64", "tensor(float)": "float32"}
 
 
@@ -79,6 +80,14 @@ def _parallel(
     return False
 
 
+def _fold(pitch: np.ndarray, delta: int, rest: int) -> np.ndarray:
+    """Class indices moved by ``delta`` semitones, folded by octaves into range; rests stay."""
+    moved = pitch + delta
+    moved = np.where(moved < 0, moved + 12, np.where(moved >= rest, moved - 12, moved))
+    result: np.ndarray = np.where(pitch == rest, rest, moved)
+    return result
+
+
 class Generator:
     """A loaded, verified, warmed-up model. Thread-safe for concurrent ``generate`` calls."""
 
@@ -88,6 +97,10 @@ class Generator:
         self._session = session
         self._voices = (manifest.melody_name, *manifest.track_names)
         self._candidates = np.arange(manifest.n_classes)
+        pcs = (manifest.low_pitch + self._candidates) % 12
+        pcs[manifest.n_pitches] = 12  # the rest is a class of its own
+        self._class_pitch_class = pcs
+        self._pitch_class_onehot = np.eye(13, dtype=np.float64)[pcs]
         midi = manifest.low_pitch + self._candidates
         self._range_penalty = []
         for spec in manifest.tracks:
@@ -257,12 +270,49 @@ class Generator:
         """One network run, then voices ``group`` (indices into all voices) chosen in turn."""
         for v in group:
             known[:, v, :] = 0.0
-        feed = {"pitch": pitch, "onset": onset, "known": known, "meter": meter}
-        pitch_logits, onset_logits = self._session.run(None, feed)
+        pitch_logits, onset_logits = self._run(pitch, onset, known, meter)
         for v in group:
             self._choose(
                 v, pitch_logits[:, v - 1], onset_logits[:, v - 1], pitch, onset, known, rng
             )
+
+    def _run(
+        self, pitch: np.ndarray, onset: np.ndarray, known: np.ndarray, meter: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The network's (log-)probabilities, averaged over the manifest's transpositions.
+
+        The network is not exactly transposition-invariant; averaging what it says about the
+        piece moved by a semitone or two (in one batched run) is a cheap ensemble.
+        """
+        deltas = self.manifest.transpositions
+        if deltas == (0,):
+            feed = {"pitch": pitch, "onset": onset, "known": known, "meter": meter}
+            logits, on_logits = self._session.run(None, feed)
+            return logits, on_logits
+        n = len(deltas)
+        rest = self.manifest.n_pitches
+        feed = {
+            "pitch": np.concatenate([_fold(pitch, d, rest) for d in deltas]),
+            "onset": np.tile(onset, (n, 1, 1)),
+            "known": np.tile(known, (n, 1, 1)),
+            "meter": np.tile(meter, (n, 1, 1)),
+        }
+        logits, on_logits = self._session.run(None, feed)
+        batch = pitch.shape[0]
+        logits = logits - logits.max(axis=-1, keepdims=True)
+        logits -= np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+        total = np.zeros_like(logits[:batch])
+        for i, d in enumerate(deltas):
+            part = logits[i * batch : (i + 1) * batch]
+            back = np.full_like(part, FLOOR_LOGP)
+            back[..., rest] = part[..., rest]
+            if d >= 0:
+                back[..., : rest - d] = part[..., d:rest]
+            else:
+                back[..., -d:rest] = part[..., : rest + d]
+            total += back
+        on_total = on_logits.reshape(n, batch, *on_logits.shape[1:]).mean(axis=0)
+        return total / n, on_total
 
     def _choose(
         self,
@@ -292,7 +342,11 @@ class Generator:
         seg_logp = np.add.reduceat(logp.reshape(-1, k), starts, axis=0) / lengths[:, None]
         on_beat = (starts % steps) % m.steps_per_beat == 0
         temperature = np.where(on_beat, m.pitch_temperature, m.offbeat_temperature)
-        score = seg_logp / temperature[:, None] - np.log(rng.standard_exponential(seg_logp.shape))
+        if m.pitch_class_choice:  # choose the pitch class first (octaves pooled), then its octave
+            score = self._pitch_class_scores(seg_logp, temperature, rng)
+        else:
+            gumbel = -np.log(rng.standard_exponential(seg_logp.shape))
+            score = seg_logp / temperature[:, None] + gumbel
         choice = np.argmax(score, axis=1)
         for _ in range(PARALLEL_PASSES):
             classes = np.repeat(choice, lengths).reshape(batch, steps)
@@ -302,6 +356,24 @@ class Generator:
         pitch[:, v, :] = classes
         onset[:, v, :] = on & (classes != m.n_pitches)
         known[:, v, :] = 1.0
+
+    def _pitch_class_scores(
+        self, seg_logp: np.ndarray, temperature: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """(S, K) class scores: Gumbel-max over pitch classes, then log P(octave | class).
+
+        The harmony lives in the pitch class; a class whose probability is spread over two
+        octaves should not lose to a single likelier pitch of another class.
+        """
+        pcs = self._class_pitch_class
+        top = seg_logp.max(axis=1, keepdims=True)
+        probs = np.exp(seg_logp - top)
+        pc_probs = probs @ self._pitch_class_onehot  # (S, 13)
+        log_pc = np.log(pc_probs + 1e-30) + top
+        gumbel = -np.log(rng.standard_exponential(log_pc.shape))
+        pc_score = log_pc / temperature[:, None] + gumbel
+        result: np.ndarray = pc_score[:, pcs] + (seg_logp - log_pc[:, pcs])
+        return result
 
     def _fix_parallels(
         self,

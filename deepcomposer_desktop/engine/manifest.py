@@ -58,6 +58,8 @@ class Manifest:
     onset_temperature: float = 1.0
     offbeat_temperature: float = 1.0
     beat_segments: bool = False
+    transpositions: tuple[int, ...] = (0,)  # semitone shifts averaged in each network run
+    pitch_class_choice: bool = False  # pick the pitch class first, then its octave
     description: str = ""
     training: dict[str, Any] = field(default_factory=dict)
     reference_metrics: dict[str, Any] = field(default_factory=dict)
@@ -129,6 +131,14 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
     beat_segments = sampling.get("beat_segments", False)
     if not isinstance(beat_segments, bool):
         raise ModelError(f"{where}: sampling beat_segments must be true or false")
+    transpositions = tuple(sampling.get("transpositions", [0]))
+    if not transpositions or any(
+        not isinstance(d, int) or isinstance(d, bool) or abs(d) > 6 for d in transpositions
+    ):
+        raise ModelError(f"{where}: sampling transpositions must be semitones between -6 and 6")
+    pitch_class_choice = sampling.get("pitch_class_choice", False)
+    if not isinstance(pitch_class_choice, bool):
+        raise ModelError(f"{where}: sampling pitch_class_choice must be true or false")
     reference = data.get("reference_metrics", {})
     return Manifest(
         name=_get(data, "name", str, where),
@@ -152,6 +162,8 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
             sampling.get("offbeat_temperature", sampling.get("pitch_temperature", 1.0))
         ),
         beat_segments=beat_segments,
+        transpositions=transpositions,
+        pitch_class_choice=pitch_class_choice,
         description=str(data.get("description", "")),
         training=dict(data.get("training", {})),
         reference_metrics=dict(reference) if isinstance(reference, dict) else {},

@@ -22,6 +22,9 @@ class TrainConfig:
     crop_steps: int = 64
     channels: int = 64
     blocks: int = 8
+    dropout: float = 0.0
+    pitch_class_embedding: bool = False
+    ema_decay: float = 0.0  # > 0: save and judge a moving average of the weights
     onset_weight: float = 0.5
     full_hide_rate: float = 0.35
     ordered_rate: float = 0.0

@@ -15,6 +15,7 @@ DistributedDataParallel (gloo); a plain launch trains in one process.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import logging
@@ -253,7 +254,11 @@ def train(config: TrainConfig) -> Path:
     torch.manual_seed(config.seed + rank)
     rng = np.random.default_rng(config.seed + rank)
     model_config = ModelConfig(
-        channels=config.channels, blocks=config.blocks, n_voices=int(data.pitch.shape[1])
+        channels=config.channels,
+        blocks=config.blocks,
+        n_voices=int(data.pitch.shape[1]),
+        dropout=config.dropout,
+        pitch_class_embedding=config.pitch_class_embedding,
     )
     model = Harmonizer(model_config)
     critic = Critic(model_config)
@@ -266,9 +271,12 @@ def train(config: TrainConfig) -> Path:
     if config.init_from:
         state = torch.load(config.init_from, map_location="cpu", weights_only=False)
         model.load_state_dict(state["model"])
+    ema = copy.deepcopy(model) if config.ema_decay > 0 else None  # what gets saved and judged
     if config.resume and last_path.exists():
         state = torch.load(last_path, map_location="cpu", weights_only=False)
-        model.load_state_dict(state["model"])
+        model.load_state_dict(state.get("train_model", state["model"]))
+        if ema is not None:
+            ema.load_state_dict(state["model"])
         critic.load_state_dict(state["critic"])
         opt.load_state_dict(state["opt"])
         opt_critic.load_state_dict(state["opt_critic"])
@@ -315,6 +323,10 @@ def train(config: TrainConfig) -> Path:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            if ema is not None:  # exponential moving average of the weights
+                with torch.no_grad():
+                    for e, p in zip(ema.parameters(), model.parameters(), strict=True):
+                        e.lerp_(p, 1.0 - config.ema_decay)
             stats["loss"] = float(loss.detach())
             for key, value in stats.items():
                 sums[key] = sums.get(key, 0.0) + value
@@ -324,13 +336,15 @@ def train(config: TrainConfig) -> Path:
             sys.stderr.write("\n")
         record: dict[str, Any] = {"epoch": epoch + 1}
         record.update({k: v / config.steps_per_epoch for k, v in sums.items()})
-        record.update(evaluate(model, data, config))
+        judged = ema if ema is not None else model
+        record.update(evaluate(judged, data, config))
         record["elapsed_s"] = round(time.monotonic() - started, 1)
         if _is_main():
             with open(log_path, "a") as fh:
                 fh.write(json.dumps(record) + "\n")
             state = {
-                "model": model.state_dict(),
+                "model": judged.state_dict(),
+                "train_model": model.state_dict(),
                 "critic": critic.state_dict(),
                 "opt": opt.state_dict(),
                 "opt_critic": opt_critic.state_dict(),

@@ -86,3 +86,120 @@ def test_shipped_manifests_use_beat_segments() -> None:
     for name in ("bach-chorale", "bach-chorale-gan"):
         data = json.loads((root / name / "manifest.json").read_text(encoding="utf-8"))
         assert parse_manifest(data, name).beat_segments
+
+
+# ---------------------------------------------------------------- pitch class first
+
+
+def choose_bass_from_probabilities(
+    generator: Generator, probs: dict[int, float], *, by_class: bool
+):
+    """One beat-long segment of the bass, sampled (cold) from the given class probabilities."""
+    saved = generator.manifest
+    generator.manifest = replace(
+        generator.manifest, beat_segments=True, pitch_temperature=0.01, pitch_class_choice=by_class
+    )
+    logits = np.full((1, 2, REST + 1), -30.0, dtype=np.float32)
+    for cls, p in probs.items():
+        logits[0, :, cls] = np.log(p)
+    on_logits = np.full((1, 2), -50.0, dtype=np.float32)
+    pitch = np.full((1, 4, 2), REST, dtype=np.int64)
+    pitch[:, 0, :] = MELODY
+    onset = np.zeros((1, 4, 2), dtype=np.float32)
+    known = np.zeros((1, 4, 2), dtype=np.float32)
+    known[:, 0, :] = 1.0
+    try:
+        generator._choose(3, logits, on_logits, pitch, onset, known, np.random.default_rng(0))
+    finally:
+        generator.manifest = saved
+    return int(pitch[0, 3, 0])
+
+
+C2, C3, G2 = 36 - LOW, 48 - LOW, 43 - LOW
+
+
+def test_most_likely_single_pitch_wins_without_pitch_class_choice(generator: Generator) -> None:
+    probs = {C2: 0.3, C3: 0.28, G2: 0.42}
+    assert choose_bass_from_probabilities(generator, probs, by_class=False) == G2
+
+
+def test_pitch_class_choice_pools_octaves_then_takes_the_likelier_octave(
+    generator: Generator,
+) -> None:
+    probs = {C2: 0.3, C3: 0.28, G2: 0.42}  # C as a class: 0.58
+    assert choose_bass_from_probabilities(generator, probs, by_class=True) == C2
+
+
+# ---------------------------------------------------------------- transposition averaging
+
+
+class EquivariantSession:
+    """Stands in for onnxruntime: every voice's logits peak a major third above the melody.
+
+    A perfectly transposition-equivariant network, so averaging over transposed runs must
+    agree with a single run; it records each feed to show the runs share one batch.
+    """
+
+    def __init__(self) -> None:
+        self.feeds: list[dict[str, np.ndarray]] = []
+
+    def run(self, _names: object, feed: dict[str, np.ndarray]) -> list[np.ndarray]:
+        self.feeds.append(feed)
+        batch, voices, steps = feed["pitch"].shape
+        logits = np.zeros((batch, voices - 1, steps, REST + 1), dtype=np.float32)
+        target = feed["pitch"][:, 0, :] + 4  # (B, T)
+        for b in range(batch):
+            for t in range(steps):
+                logits[b, :, t, target[b, t]] = 8.0
+        return [logits, np.zeros((batch, voices - 1, steps), dtype=np.float32)]
+
+
+def run_with(generator: Generator, deltas: tuple[int, ...]) -> tuple[np.ndarray, list]:
+    session = EquivariantSession()
+    generator._session, saved = session, generator._session
+    generator.manifest = replace(generator.manifest, transpositions=deltas)
+    try:
+        pitch = np.full((2, 4, STEPS), REST, dtype=np.int64)
+        pitch[0, 0, :] = MELODY
+        pitch[1, 0, :] = A
+        ones = np.ones((2, 4, STEPS), dtype=np.float32)
+        logits, _ = generator._run(pitch, ones, ones, np.zeros((2, 2, STEPS), np.float32))
+    finally:
+        generator._session = saved
+        generator.manifest = replace(generator.manifest, transpositions=(0,))  # the file's default
+    return logits, session.feeds
+
+
+def test_transposed_runs_are_moved_back_before_averaging(generator: Generator) -> None:
+    single, _ = run_with(generator, (0,))
+    averaged, feeds = run_with(generator, (-1, 0, 1))
+    assert len(feeds) == 1 and feeds[0]["pitch"].shape[0] == 6  # one run, three copies
+    assert feeds[0]["pitch"][0, 0, 0] == MELODY - 1 and feeds[0]["pitch"][4, 0, 0] == MELODY + 1
+    assert (averaged.argmax(-1) == single.argmax(-1)).all()
+    assert (averaged.argmax(-1)[0] == MELODY + 4).all() and (averaged.argmax(-1)[1] == A + 4).all()
+    probs = np.exp(averaged).sum(-1)
+    assert np.allclose(probs, 1.0, atol=1e-3)  # still (log-)probabilities
+
+
+def test_transpositions_default_to_one_plain_run_and_parse(fake_model_dir: Path) -> None:
+    assert parse_manifest(manifest_with_sampling(fake_model_dir, {}), "m").transpositions == (0,)
+    data = manifest_with_sampling(fake_model_dir, {"transpositions": [-1, 0, 1]})
+    assert parse_manifest(data, "m").transpositions == (-1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("transpositions", []),
+        ("transpositions", [0, 9]),
+        ("transpositions", ["1"]),
+        ("transpositions", [True]),
+        ("pitch_class_choice", "yes"),
+    ],
+)
+def test_bad_sampling_values_are_model_errors(
+    fake_model_dir: Path, field: str, value: object
+) -> None:
+    data = manifest_with_sampling(fake_model_dir, {field: value})
+    with pytest.raises(ModelError, match=field):
+        parse_manifest(json.loads(json.dumps(data)), "m")
