@@ -31,8 +31,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="choose each voice's pitch beat by beat (a held pitch stays one note)",
     )
     parser.add_argument(
+        "--transpositions",
+        default="0",
+        help="semitone shifts the engine averages the network over, comma separated "
+        "(e.g. -1,1: two copies in one batched run; default 0: one plain run)",
+    )
+    parser.add_argument(
+        "--pitch-class-choice",
+        action="store_true",
+        help="choose each note's pitch class first (octaves pooled), then its octave",
+    )
+    parser.add_argument(
         "--no-reference", action="store_true", help="skip the reference metrics (faster)"
     )
+
+
+def _semitones(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        values = ()
+    if not values or any(abs(v) > 6 for v in values):
+        raise ModelError(f"--transpositions {text!r}: give semitones -6..6, comma separated")
+    return values
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         onset_temperature=args.onset_temperature,
         offbeat_temperature=args.offbeat_temperature,
         beat_segments=args.beat_segments,
+        transpositions=_semitones(args.transpositions),
+        pitch_class_choice=args.pitch_class_choice,
         with_reference=not args.no_reference,
     )
     print(f"wrote {manifest.parent}")

@@ -130,6 +130,8 @@ def export_model(
     onset_temperature: float = 1.0,
     offbeat_temperature: float | None = None,
     beat_segments: bool = False,
+    transpositions: tuple[int, ...] = (0,),
+    pitch_class_choice: bool = False,
     with_reference: bool = True,
 ) -> Path:
     """Write ``out_dir/model.onnx`` and ``out_dir/manifest.json``; returns the manifest path."""
@@ -174,6 +176,8 @@ def export_model(
             if offbeat_temperature is not None
             else pitch_temperature,
             "beat_segments": beat_segments,
+            "transpositions": list(transpositions),
+            "pitch_class_choice": pitch_class_choice,
         },
         "training": {
             "data": meta,

@@ -22,12 +22,20 @@ def checkpoint(data_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def test_export_then_generate_with_the_new_model(checkpoint: Path, tmp_path: Path) -> None:
     model = tmp_path / "my-model"
     result = deepcomposer(
-        "export", str(checkpoint), "-o", str(model), "--no-reference", "--beat-segments"
+        "export",
+        str(checkpoint),
+        "-o",
+        str(model),
+        "--no-reference",
+        "--beat-segments",
+        "--transpositions=-1,1",
+        "--pitch-class-choice",
     )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((model / "manifest.json").read_text())
     assert manifest["name"] == "my-model" and manifest["opset"] >= 17
     assert manifest["sampling"]["beat_segments"] is True
+    assert manifest["sampling"]["transpositions"] == [-1, 1]
     assert manifest["inputs"][0]["shape"] == ["batch", 4, "steps"]
     assert len(manifest["sha256"]) == 64
     tune = Path(__file__).resolve().parents[2] / "resources" / "melodies" / "ode_to_joy.mid"
@@ -35,6 +43,12 @@ def test_export_then_generate_with_the_new_model(checkpoint: Path, tmp_path: Pat
     made = deepcomposer("generate", str(tune), "-o", str(out), "--model", str(model))
     assert made.returncode == 0, made.stderr
     assert out.stat().st_size > 100
+
+
+def test_bad_transpositions_are_one_line_errors(checkpoint: Path, tmp_path: Path) -> None:
+    for value in ("--transpositions=up", "--transpositions=0,12"):
+        result = deepcomposer("export", str(checkpoint), "-o", str(tmp_path / "m"), value)
+        assert result.returncode == 2 and result.stderr.startswith("error: --transpositions")
 
 
 def test_export_of_a_missing_checkpoint_is_one_line_error(tmp_path: Path) -> None:

@@ -163,7 +163,8 @@ def run_with(generator: Generator, deltas: tuple[int, ...]) -> tuple[np.ndarray,
         pitch[0, 0, :] = MELODY
         pitch[1, 0, :] = A
         ones = np.ones((2, 4, STEPS), dtype=np.float32)
-        logits, _ = generator._run(pitch, ones, ones, np.zeros((2, 2, STEPS), np.float32))
+        meter = np.zeros((2, 2, STEPS), np.float32)
+        logits, _ = generator._run(pitch, ones, ones, meter, [0, 1, 2])
     finally:
         generator._session = saved
         generator.manifest = replace(generator.manifest, transpositions=(0,))  # the file's default

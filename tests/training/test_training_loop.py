@@ -139,3 +139,48 @@ def test_ordered_masks_match_the_engine_passes(data_file: Path) -> None:
     # bass pass (all hidden), tenor pass (bass known), alto pass (tenor and bass known)
     assert patterns == {(1.0, 0.0, 0.0, 0.0), (1.0, 0.0, 0.0, 1.0), (1.0, 0.0, 1.0, 1.0)}
     assert (known == known[:, :, :1]).all()  # whole voices, never single beats
+
+
+def test_ema_weights_are_saved_judged_and_resumed(data_file: Path, tmp_path: Path) -> None:
+    options = dict(ema_decay=0.9, dropout=0.2, pitch_class_embedding=True)
+    train(config(data_file, tmp_path / "whole", **options))
+    state = torch.load(tmp_path / "whole" / "last.pt", map_location="cpu", weights_only=False)
+    assert not same(state["model"], state["train_model"])  # the average lags the raw weights
+    assert state["model_config"]["dropout"] == 0.2
+    assert state["model_config"]["pitch_class_embedding"] is True
+    train(config(data_file, tmp_path / "split", max_minutes=1e-9, **options))
+    train(config(data_file, tmp_path / "split", resume=True, **options))
+    assert same(weights(tmp_path / "whole" / "last.pt"), weights(tmp_path / "split" / "last.pt"))
+
+
+def test_onnx_matches_torch_with_pitch_class_embedding_and_no_dropout(
+    data_file: Path, tmp_path: Path
+) -> None:
+    import numpy as np
+    import onnxruntime as ort
+
+    from deepcomposer_desktop.training.export import export_model
+    from deepcomposer_desktop.training.train import load_checkpoint
+
+    best = train(config(data_file, tmp_path / "run", dropout=0.5, pitch_class_embedding=True))
+    export_model(
+        best,
+        tmp_path / "model",
+        name="tiny",
+        with_reference=False,
+        transpositions=(-1, 1),
+        pitch_class_choice=True,
+    )
+    model, _ = load_checkpoint(best)
+    rng = np.random.default_rng(0)
+    pitch = rng.integers(0, 65, (2, 4, 24))
+    flags = (rng.random((2, 4, 24)) < 0.5).astype(np.float32)
+    meter = (rng.random((2, 2, 24)) < 0.5).astype(np.float32)
+    with torch.no_grad():
+        want = model(*(torch.from_numpy(x) for x in (pitch, flags, flags, meter)))[0].numpy()
+    session = ort.InferenceSession(str(tmp_path / "model" / "model.onnx"))
+    got = session.run(None, {"pitch": pitch, "onset": flags, "known": flags, "meter": meter})[0]
+    assert np.allclose(got, want, atol=1e-4)  # eval mode: dropout is gone, both embeddings in
+    manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
+    assert manifest["sampling"]["transpositions"] == [-1, 1]
+    assert manifest["sampling"]["pitch_class_choice"] is True
