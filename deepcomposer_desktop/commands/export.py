@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="choose each note's pitch class first (octaves pooled), then its octave",
     )
     parser.add_argument(
+        "--parallel-penalty",
+        type=float,
+        help="log-probability (nats) a pitch may lose to avoid parallel fifths/octaves "
+        "(default: always avoid them)",
+    )
+    parser.add_argument(
         "--no-reference", action="store_true", help="skip the reference metrics (faster)"
     )
 
@@ -76,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         beat_segments=args.beat_segments,
         transpositions=_semitones(args.transpositions),
         pitch_class_choice=args.pitch_class_choice,
+        parallel_penalty=args.parallel_penalty,
         with_reference=not args.no_reference,
     )
     print(f"wrote {manifest.parent}")

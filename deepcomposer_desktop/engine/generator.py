@@ -350,7 +350,9 @@ class Generator:
         choice = np.argmax(score, axis=1)
         for _ in range(PARALLEL_PASSES):
             classes = np.repeat(choice, lengths).reshape(batch, steps)
-            if not self._fix_parallels(v, classes, pitch, known, starts, lengths, score, choice):
+            if not self._fix_parallels(
+                v, classes, pitch, known, starts, lengths, score, choice, temperature
+            ):
                 break
         classes = np.repeat(choice, lengths).reshape(batch, steps)
         pitch[:, v, :] = classes
@@ -385,13 +387,16 @@ class Generator:
         lengths: np.ndarray,
         score: np.ndarray,
         choice: np.ndarray,
+        temperature: np.ndarray,
     ) -> bool:
         """Re-choose segments that move in parallel fifths/octaves with a known voice.
 
         Only motion between beats counts (as in the counterpoint measure). A flagged
         segment takes its best-scoring candidate (of the top ``PARALLEL_CANDIDATES``) that
-        makes no parallel into or out of it, given its neighbours; ``choice`` is updated in
-        place. Plain Python on short lists: the loops are tiny and numpy calls cost more.
+        makes no parallel into or out of it, given its neighbours, unless every such candidate
+        is less likely by more than the manifest's ``parallel_penalty`` (nats): like Bach, the
+        model may keep a parallel it is sure of. ``choice`` is updated in place. Plain Python
+        on short lists: the loops are tiny and numpy calls cost more.
         """
         m = self.manifest
         rest = m.n_pitches
@@ -413,8 +418,9 @@ class Generator:
                 last = first + int(lengths[seg]) - 1
                 first_beat, last_beat = -(-first // spb), last // spb
                 ranked = np.argsort(-score[seg])[:PARALLEL_CANDIDATES].tolist()
+                floor = score[seg, choice[seg]] - m.parallel_penalty / float(temperature[seg])
                 for cand in ranked:
-                    if cand == rest:
+                    if cand == rest or score[seg, cand] < floor:
                         continue
                     if _parallel(vb, lines, first_beat, cand, rest) or (
                         last_beat + 1 < len(vb)

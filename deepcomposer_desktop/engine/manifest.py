@@ -7,6 +7,7 @@ hand-edited or truncated manifest fails with one clear line instead of a KeyErro
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ class Manifest:
     beat_segments: bool = False
     transpositions: tuple[int, ...] = (0,)  # semitone shifts averaged in each network run
     pitch_class_choice: bool = False  # pick the pitch class first, then its octave
+    parallel_penalty: float = math.inf  # nats a pitch may lose to avoid parallel 5ths/8ves
     description: str = ""
     training: dict[str, Any] = field(default_factory=dict)
     reference_metrics: dict[str, Any] = field(default_factory=dict)
@@ -139,6 +141,11 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
     pitch_class_choice = sampling.get("pitch_class_choice", False)
     if not isinstance(pitch_class_choice, bool):
         raise ModelError(f"{where}: sampling pitch_class_choice must be true or false")
+    parallel_penalty = sampling.get("parallel_penalty", math.inf)
+    if isinstance(parallel_penalty, bool) or not isinstance(parallel_penalty, (int, float)):
+        raise ModelError(f"{where}: sampling parallel_penalty must be a number of nats")
+    if not parallel_penalty >= 0:
+        raise ModelError(f"{where}: sampling parallel_penalty must not be negative")
     reference = data.get("reference_metrics", {})
     return Manifest(
         name=_get(data, "name", str, where),
@@ -164,6 +171,7 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
         beat_segments=beat_segments,
         transpositions=transpositions,
         pitch_class_choice=pitch_class_choice,
+        parallel_penalty=float(parallel_penalty),
         description=str(data.get("description", "")),
         training=dict(data.get("training", {})),
         reference_metrics=dict(reference) if isinstance(reference, dict) else {},

@@ -132,6 +132,7 @@ def export_model(
     beat_segments: bool = False,
     transpositions: tuple[int, ...] = (0,),
     pitch_class_choice: bool = False,
+    parallel_penalty: float | None = None,
     with_reference: bool = True,
 ) -> Path:
     """Write ``out_dir/model.onnx`` and ``out_dir/manifest.json``; returns the manifest path."""
@@ -178,6 +179,7 @@ def export_model(
             "beat_segments": beat_segments,
             "transpositions": list(transpositions),
             "pitch_class_choice": pitch_class_choice,
+            **({} if parallel_penalty is None else {"parallel_penalty": parallel_penalty}),
         },
         "training": {
             "data": meta,

@@ -204,3 +204,51 @@ def test_bad_sampling_values_are_model_errors(
     data = manifest_with_sampling(fake_model_dir, {field: value})
     with pytest.raises(ModelError, match=field):
         parse_manifest(json.loads(json.dumps(data)), "m")
+
+
+# ---------------------------------------------------------------- parallels: rule or penalty
+
+C3, D3, B2, C5, D5 = 48 - LOW, 50 - LOW, 47 - LOW, 72 - LOW, 74 - LOW
+
+
+def bass_under_rising_melody(generator: Generator, penalty: float, gap: float) -> list[int]:
+    """Melody C5 -> D5; the bass favours C3 -> D3 (parallel octaves) over C3 -> B2 by ``gap``."""
+    saved = generator.manifest
+    generator.manifest = replace(
+        saved, beat_segments=True, pitch_temperature=0.05, parallel_penalty=penalty
+    )
+    logits = np.full((1, 4, REST + 1), -40.0, dtype=np.float32)
+    logits[0, :2, C3] = 0.0
+    logits[0, 2:, D3] = 0.0
+    logits[0, 2:, B2] = -gap
+    pitch = np.full((1, 4, 4), REST, dtype=np.int64)
+    pitch[0, 0] = [C5, C5, D5, D5]
+    onset = np.zeros((1, 4, 4), dtype=np.float32)
+    onset[0, 0, [0, 2]] = 1.0
+    known = np.zeros((1, 4, 4), dtype=np.float32)
+    known[:, 0, :] = 1.0
+    on_logits = np.full((1, 4), -50.0, dtype=np.float32)
+    try:
+        generator._choose(3, logits, on_logits, pitch, onset, known, np.random.default_rng(0))
+    finally:
+        generator.manifest = saved
+    return pitch[0, 3, ::2].tolist()
+
+
+def test_parallel_octaves_are_always_avoided_by_default(generator: Generator) -> None:
+    assert generator.manifest.parallel_penalty == float("inf")
+    assert bass_under_rising_melody(generator, float("inf"), gap=6.0) == [C3, B2]
+
+
+def test_a_parallel_penalty_keeps_a_parallel_the_model_is_sure_of(generator: Generator) -> None:
+    assert bass_under_rising_melody(generator, 2.0, gap=6.0) == [C3, D3]  # B2: 6 nats less likely
+    assert bass_under_rising_melody(generator, 2.0, gap=1.0) == [C3, B2]  # close call: avoided
+
+
+@pytest.mark.parametrize("value", [-1.0, "2", True])
+def test_parallel_penalty_must_be_a_non_negative_number(
+    fake_model_dir: Path, value: object
+) -> None:
+    data = manifest_with_sampling(fake_model_dir, {"parallel_penalty": value})
+    with pytest.raises(ModelError, match="parallel_penalty"):
+        parse_manifest(json.loads(json.dumps(data)), "m")
