@@ -33,8 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--transpositions",
         default="0",
-        help="semitone shifts the engine averages the network over, comma separated "
-        "(e.g. -1,1: two copies in one batched run; default 0: one plain run)",
+        help="semitone shifts the engine averages the network over, comma separated, "
+        "with ';' between passes (e.g. -1,1: two copies in one batched run in every pass; "
+        "-1,0,1;-1,1: three in the first pass, two in the next; default 0: one plain run)",
     )
     parser.add_argument(
         "--pitch-class-choice",
@@ -52,14 +53,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _semitones(text: str) -> tuple[int, ...]:
+def _semitones(text: str) -> tuple[tuple[int, ...], ...]:
     try:
-        values = tuple(int(v) for v in text.split(",") if v.strip())
+        passes = [tuple(int(v) for v in part.split(",") if v.strip()) for part in text.split(";")]
     except ValueError:
-        values = ()
-    if not values or any(abs(v) > 6 for v in values):
-        raise ModelError(f"--transpositions {text!r}: give semitones -6..6, comma separated")
-    return values
+        passes = []
+    if not passes or any(not p or any(abs(v) > 6 for v in p) for p in passes):
+        raise ModelError(
+            f"--transpositions {text!r}: give semitones -6..6, comma separated, ';' between passes"
+        )
+    return tuple(passes)
 
 
 def run(args: argparse.Namespace) -> int:

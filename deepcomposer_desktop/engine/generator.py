@@ -208,8 +208,9 @@ class Generator:
         bars = bar_start_flags(composition, n_steps, spb)
         meter = np.broadcast_to(meter_channels(bars, spb), (variations, 2, n_steps)).copy()
         rng = np.random.default_rng(seed)
-        for group in self._passes(wanted):
-            self._sample_group(group, pitch, onset, known, meter, rng)
+        for index, group in enumerate(self._passes(wanted)):
+            deltas = m.pass_transpositions(index)
+            self._sample_group(group, pitch, onset, known, meter, rng, deltas)
         results = []
         for b in range(variations):
             tracks = [melody]
@@ -259,12 +260,13 @@ class Generator:
         known: np.ndarray,
         meter: np.ndarray,
         rng: np.random.Generator,
+        deltas: tuple[int, ...] = (0,),
     ) -> None:
         """One network run, then voices ``group`` (indices into all voices) chosen in turn."""
         for v in group:
             known[:, v, :] = 0.0
         outputs = [u - 1 for u in group]
-        log_probs, onset_logits = self._run(pitch, onset, known, meter, outputs)
+        log_probs, onset_logits = self._run(pitch, onset, known, meter, outputs, deltas)
         for i, v in enumerate(group):
             self._choose(v, log_probs[:, i], onset_logits[:, i], pitch, onset, known, rng)
 
@@ -275,18 +277,19 @@ class Generator:
         known: np.ndarray,
         meter: np.ndarray,
         outputs: list[int],
+        deltas: tuple[int, ...] = (0,),
     ) -> tuple[np.ndarray, np.ndarray]:
         """Log-probabilities (B, O, T, K) and onset logits (B, O, T) of the ``outputs`` voices.
 
-        With several manifest ``transpositions`` the network also hears the piece moved by a
-        semitone or two, all copies in one batched run; each copy's answer is moved back and
-        the log-probabilities are averaged. The network is not exactly transposition-invariant,
-        so this is a cheap ensemble (on validation chorales it is worth more than a model
-        twice the size).
+        With several ``deltas`` (the manifest's transpositions for this pass) the network
+        also hears the piece moved by a semitone or two, all copies in one batched run; each
+        copy's answer is moved back and the log-probabilities are averaged. The network is not
+        exactly transposition-invariant, so this is a cheap ensemble (on the validation
+        chorales it is worth more than a model twice the size).
         """
-        n, batch = len(self.manifest.transpositions), pitch.shape[0]
+        n, batch = len(deltas), pitch.shape[0]
         if n > 1:
-            moved = self._moved_classes(self.manifest.transpositions)[:, pitch]
+            moved = self._moved_classes(deltas)[:, pitch]
             pitch = moved.reshape(n * batch, *pitch.shape[1:])
             onset, known, meter = (np.tile(x, (n, 1, 1)) for x in (onset, known, meter))
         feed = {"pitch": pitch, "onset": onset, "known": known, "meter": meter}
@@ -299,7 +302,7 @@ class Generator:
         rest = self.manifest.n_pitches
         total = np.full_like(logits[:batch], FLOOR_LOGP * n)
         total[..., rest] = 0.0
-        for i, d in enumerate(self.manifest.transpositions):
+        for i, d in enumerate(deltas):
             copy = logits[i * batch : (i + 1) * batch]  # its class c + d is class c of the piece
             lo, hi = max(0, -d), min(rest, rest - d)
             total[..., lo:hi] += copy[..., lo + d : hi + d] - FLOOR_LOGP

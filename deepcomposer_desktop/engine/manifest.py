@@ -59,12 +59,17 @@ class Manifest:
     onset_temperature: float = 1.0
     offbeat_temperature: float = 1.0
     beat_segments: bool = False
-    transpositions: tuple[int, ...] = (0,)  # semitone shifts averaged in each network run
+    # semitone shifts averaged in each network run: one tuple for every pass, or one per pass
+    transpositions: tuple[tuple[int, ...], ...] = ((0,),)
     pitch_class_choice: bool = False  # pick the pitch class first, then its octave
     parallel_penalty: float = math.inf  # nats a pitch may lose to avoid parallel 5ths/8ves
     description: str = ""
     training: dict[str, Any] = field(default_factory=dict)
     reference_metrics: dict[str, Any] = field(default_factory=dict)
+
+    def pass_transpositions(self, index: int) -> tuple[int, ...]:
+        """The shifts averaged in network pass ``index`` (of ``voice_order``)."""
+        return self.transpositions[min(index, len(self.transpositions) - 1)]
 
     @property
     def n_pitches(self) -> int:
@@ -92,6 +97,23 @@ def _tensor(data: Any, where: str) -> TensorSpec:
     if not all(isinstance(d, (int, str)) and not isinstance(d, bool) for d in shape):
         raise ModelError(f"{where}: tensor shape must list ints and axis names")
     return TensorSpec(_get(data, "name", str, where), _get(data, "dtype", str, where), tuple(shape))
+
+
+def _transpositions(value: Any, passes: int, where: str) -> tuple[tuple[int, ...], ...]:
+    """``[-1, 1]`` (every pass) or ``[[-1, 0, 1], [-1, 1]]`` (one list per voice_order pass)."""
+    lists = value if isinstance(value, list) and value and isinstance(value[0], list) else [value]
+    ok = isinstance(value, list) and len(lists) in (1, passes)
+    for shifts in lists:
+        ok = ok and isinstance(shifts, list) and bool(shifts)
+        ok = ok and all(
+            isinstance(d, int) and not isinstance(d, bool) and abs(d) <= 6 for d in shifts
+        )
+    if not ok:
+        raise ModelError(
+            f"{where}: sampling transpositions must be semitones between -6 and 6, "
+            "one list for every pass or one per voice_order pass"
+        )
+    return tuple(tuple(shifts) for shifts in lists)
 
 
 def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
@@ -133,11 +155,7 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
     beat_segments = sampling.get("beat_segments", False)
     if not isinstance(beat_segments, bool):
         raise ModelError(f"{where}: sampling beat_segments must be true or false")
-    transpositions = tuple(sampling.get("transpositions", [0]))
-    if not transpositions or any(
-        not isinstance(d, int) or isinstance(d, bool) or abs(d) > 6 for d in transpositions
-    ):
-        raise ModelError(f"{where}: sampling transpositions must be semitones between -6 and 6")
+    transpositions = _transpositions(sampling.get("transpositions", [0]), len(order), where)
     pitch_class_choice = sampling.get("pitch_class_choice", False)
     if not isinstance(pitch_class_choice, bool):
         raise ModelError(f"{where}: sampling pitch_class_choice must be true or false")

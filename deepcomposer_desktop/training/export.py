@@ -130,7 +130,7 @@ def export_model(
     onset_temperature: float = 1.0,
     offbeat_temperature: float | None = None,
     beat_segments: bool = False,
-    transpositions: tuple[int, ...] = (0,),
+    transpositions: tuple[tuple[int, ...], ...] = ((0,),),
     pitch_class_choice: bool = False,
     parallel_penalty: float | None = None,
     with_reference: bool = True,
@@ -177,7 +177,9 @@ def export_model(
             if offbeat_temperature is not None
             else pitch_temperature,
             "beat_segments": beat_segments,
-            "transpositions": list(transpositions),
+            "transpositions": [list(t) for t in transpositions]
+            if len(transpositions) > 1
+            else list(transpositions[0]),
             "pitch_class_choice": pitch_class_choice,
             **({} if parallel_penalty is None else {"parallel_penalty": parallel_penalty}),
         },

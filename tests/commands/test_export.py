@@ -28,14 +28,15 @@ def test_export_then_generate_with_the_new_model(checkpoint: Path, tmp_path: Pat
         str(model),
         "--no-reference",
         "--beat-segments",
-        "--transpositions=-1,1",
+        "--voice-order=bass+tenor,alto",
+        "--transpositions=-1,0,1;-1,1",
         "--pitch-class-choice",
     )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((model / "manifest.json").read_text())
     assert manifest["name"] == "my-model" and manifest["opset"] >= 17
     assert manifest["sampling"]["beat_segments"] is True
-    assert manifest["sampling"]["transpositions"] == [-1, 1]
+    assert manifest["sampling"]["transpositions"] == [[-1, 0, 1], [-1, 1]]
     assert manifest["inputs"][0]["shape"] == ["batch", 4, "steps"]
     assert len(manifest["sha256"]) == 64
     tune = Path(__file__).resolve().parents[2] / "resources" / "melodies" / "ode_to_joy.mid"
@@ -46,7 +47,7 @@ def test_export_then_generate_with_the_new_model(checkpoint: Path, tmp_path: Pat
 
 
 def test_bad_transpositions_are_one_line_errors(checkpoint: Path, tmp_path: Path) -> None:
-    for value in ("--transpositions=up", "--transpositions=0,12"):
+    for value in ("--transpositions=up", "--transpositions=0,12", "--transpositions=0;"):
         result = deepcomposer("export", str(checkpoint), "-o", str(tmp_path / "m"), value)
         assert result.returncode == 2 and result.stderr.startswith("error: --transpositions")
 

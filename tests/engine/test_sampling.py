@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 from engine_fake_model import manifest_for
 
+from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.errors import ModelError
+from deepcomposer_desktop.core.note import Note
+from deepcomposer_desktop.core.track import Track
 from deepcomposer_desktop.engine import Generator
 from deepcomposer_desktop.engine.manifest import parse_manifest
 
@@ -157,17 +160,15 @@ class EquivariantSession:
 def run_with(generator: Generator, deltas: tuple[int, ...]) -> tuple[np.ndarray, list]:
     session = EquivariantSession()
     generator._session, saved = session, generator._session
-    generator.manifest = replace(generator.manifest, transpositions=deltas)
     try:
         pitch = np.full((2, 4, STEPS), REST, dtype=np.int64)
         pitch[0, 0, :] = MELODY
         pitch[1, 0, :] = A
         ones = np.ones((2, 4, STEPS), dtype=np.float32)
         meter = np.zeros((2, 2, STEPS), np.float32)
-        logits, _ = generator._run(pitch, ones, ones, meter, [0, 1, 2])
+        logits, _ = generator._run(pitch, ones, ones, meter, [0, 1, 2], deltas)
     finally:
         generator._session = saved
-        generator.manifest = replace(generator.manifest, transpositions=(0,))  # the file's default
     return logits, session.feeds
 
 
@@ -183,9 +184,35 @@ def test_transposed_runs_are_moved_back_before_averaging(generator: Generator) -
 
 
 def test_transpositions_default_to_one_plain_run_and_parse(fake_model_dir: Path) -> None:
-    assert parse_manifest(manifest_with_sampling(fake_model_dir, {}), "m").transpositions == (0,)
+    plain = parse_manifest(manifest_with_sampling(fake_model_dir, {}), "m")
+    assert plain.pass_transpositions(0) == plain.pass_transpositions(2) == (0,)
     data = manifest_with_sampling(fake_model_dir, {"transpositions": [-1, 0, 1]})
-    assert parse_manifest(data, "m").transpositions == (-1, 0, 1)
+    every = parse_manifest(data, "m")
+    assert every.pass_transpositions(0) == every.pass_transpositions(2) == (-1, 0, 1)
+    data = manifest_with_sampling(fake_model_dir, {"transpositions": [[-1, 0, 1], [1], [0]]})
+    per_pass = parse_manifest(data, "m")
+    assert [per_pass.pass_transpositions(i) for i in range(4)] == [(-1, 0, 1), (1,), (0,), (0,)]
+
+
+def test_each_pass_runs_with_its_own_transpositions(generator: Generator) -> None:
+    seen: list[int] = []
+    original = generator._run
+
+    def spy(*args: object) -> object:
+        seen.append(len(args[-1]))  # type: ignore[arg-type]
+        return original(*args)  # type: ignore[arg-type]
+
+    saved = generator.manifest
+    assert len(saved.voice_order) == 4  # bass, tenor, alto, bass again
+    generator.manifest = replace(saved, transpositions=((-1, 0, 1), (0,), (-1, 1), (2,)))
+    generator._run = spy  # type: ignore[method-assign]
+    try:
+        tune = Track("tune", tuple(Note(float(i), 72 + i % 5, 1.0) for i in range(8)))
+        generator.generate(Composition(tracks=(tune,)), seed=0)
+    finally:
+        generator.manifest = saved
+        del generator._run
+    assert seen == [3, 1, 2, 1]
 
 
 @pytest.mark.parametrize(
@@ -195,6 +222,7 @@ def test_transpositions_default_to_one_plain_run_and_parse(fake_model_dir: Path)
         ("transpositions", [0, 9]),
         ("transpositions", ["1"]),
         ("transpositions", [True]),
+        ("transpositions", [[0], [1]]),  # two lists for three passes
         ("pitch_class_choice", "yes"),
     ],
 )
