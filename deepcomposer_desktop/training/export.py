@@ -21,7 +21,12 @@ import torch
 from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.errors import ModelError
 from deepcomposer_desktop.core.metrics import METRIC_NAMES, track_metrics
-from deepcomposer_desktop.engine.manifest import FORMAT, FORMAT_VERSION, MANIFEST_NAME
+from deepcomposer_desktop.engine.manifest import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    parse_manifest,
+)
 from deepcomposer_desktop.engine.registry import file_sha256
 from deepcomposer_desktop.training.dataset import LOW_PITCH, N_CLASSES, STEPS_PER_BEAT
 from deepcomposer_desktop.training.model import (
@@ -193,6 +198,7 @@ def export_model(
         },
         "reference_metrics": {},
     }
+    parse_manifest(manifest, "the exported manifest")  # what the engine would refuse, refuse now
     manifest_path = out_dir / MANIFEST_NAME
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     if with_reference and names == list(VOICE_NAMES):

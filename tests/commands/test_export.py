@@ -50,6 +50,10 @@ def test_bad_transpositions_are_one_line_errors(checkpoint: Path, tmp_path: Path
     for value in ("--transpositions=up", "--transpositions=0,12", "--transpositions=0;"):
         result = deepcomposer("export", str(checkpoint), "-o", str(tmp_path / "m"), value)
         assert result.returncode == 2 and result.stderr.startswith("error: --transpositions")
+    three_passes = ("--voice-order=bass,tenor,alto", "--transpositions=0;1", "--no-reference")
+    result = deepcomposer("export", str(checkpoint), "-o", str(tmp_path / "m"), *three_passes)
+    assert result.returncode == 2 and "one per voice_order pass" in result.stderr
+    assert not (tmp_path / "m" / "manifest.json").exists()
 
 
 def test_export_of_a_missing_checkpoint_is_one_line_error(tmp_path: Path) -> None:
