@@ -81,6 +81,18 @@ def _parallel(
     return False
 
 
+def _parallel_arrivals(line: np.ndarray, others: np.ndarray, rest: int) -> np.ndarray:
+    """(B, beats - 1) bool: ``line`` (B, beats) moves into a parallel fifth or octave with
+    one of ``others`` (B, U, beats) at beat i + 1. The vectorized form of ``_parallel``."""
+    a0, a1 = line[:, None, :-1], line[:, None, 1:]
+    b0, b1 = others[:, :, :-1], others[:, :, 1:]
+    moving = (a0 != a1) & (b0 != b1) & (a0 != rest) & (a1 != rest) & (b0 != rest) & (b1 != rest)
+    after = np.abs(a1 - b1) % 12
+    perfect = moving & ((after == 0) | (after == 7)) & (np.abs(a0 - b0) % 12 == after)
+    result: np.ndarray = perfect.any(axis=1)
+    return result
+
+
 class Generator:
     """A loaded, verified, warmed-up model. Thread-safe for concurrent ``generate`` calls."""
 
@@ -404,17 +416,16 @@ class Generator:
         m = self.manifest
         rest = m.n_pitches
         spb = m.steps_per_beat
-        batch, voices, steps = pitch.shape
+        _, voices, steps = pitch.shape
         others = [u for u in range(voices) if u != v and bool(known[:, u, 0].all())]
         if not others or steps <= spb:
             return False
         changed = False
-        for b in range(batch):
+        flagged = _parallel_arrivals(classes[:, ::spb], pitch[:, others, ::spb], rest)
+        for b in np.flatnonzero(flagged.any(axis=1)).tolist():
             vb = classes[b, ::spb].tolist()
             lines = [pitch[b, u, ::spb].tolist() for u in others]
-            arrivals = [i for i in range(1, len(vb)) if _parallel(vb, lines, i, vb[i], rest)]
-            if not arrivals:
-                continue
+            arrivals = (np.flatnonzero(flagged[b]) + 1).tolist()
             flat = b * steps + np.asarray(arrivals) * spb
             for seg in np.unique(np.searchsorted(starts, flat, side="right") - 1).tolist():
                 first = int(starts[seg]) - b * steps
