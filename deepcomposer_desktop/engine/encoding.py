@@ -115,12 +115,14 @@ def decode_voice(
     change[0] = True
     bounds = np.flatnonzero(change)
     ends = np.append(bounds[1:], steps)
-    notes = []
-    for start, end in zip(bounds.tolist(), ends.tolist(), strict=True):
-        cls = int(classes[start])
-        if cls == rest:
-            continue
-        pitch = min(max(low_pitch + cls + transpose, 0), 127)
-        velocity = 84 if bar_start[start] else (76 if start % steps_per_beat == 0 else 70)
-        notes.append(Note(start / steps_per_beat, pitch, (end - start) / steps_per_beat, velocity))
-    return notes
+    sounding = classes[bounds] != rest
+    starts, ends = bounds[sounding], ends[sounding]
+    pitches = np.clip(low_pitch + classes[starts].astype(np.int64) + transpose, 0, 127)
+    on_beat = np.where(starts % steps_per_beat == 0, 76, 70)
+    velocities = np.where(bar_start[starts], 84, on_beat)
+    return [
+        Note(start / steps_per_beat, pitch, (end - start) / steps_per_beat, velocity)
+        for start, end, pitch, velocity in zip(
+            starts.tolist(), ends.tolist(), pitches.tolist(), velocities.tolist(), strict=True
+        )
+    ]
