@@ -84,11 +84,16 @@ def test_beat_segments_must_be_a_boolean(fake_model_dir: Path, value: object) ->
         parse_manifest(json.loads(json.dumps(data)), "m")
 
 
-def test_shipped_manifests_use_beat_segments() -> None:
+def test_shipped_manifests_use_the_tuned_sampling() -> None:
     root = Path(__file__).resolve().parents[2] / "models"
     for name in ("bach-chorale", "bach-chorale-gan"):
         data = json.loads((root / name / "manifest.json").read_text(encoding="utf-8"))
-        assert parse_manifest(data, name).beat_segments
+        manifest = parse_manifest(data, name)
+        assert manifest.beat_segments
+        assert manifest.voice_order == ("bass+tenor", "alto")
+        assert manifest.pass_transpositions(0) == (-1, 1)  # two moved copies for bass + tenor
+        assert manifest.pass_transpositions(1) == (0,)  # one plain run for the alto
+        assert manifest.parallel_penalty == 2.0
 
 
 # ---------------------------------------------------------------- pitch class first
