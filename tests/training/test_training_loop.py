@@ -168,7 +168,7 @@ def test_onnx_matches_torch_with_pitch_class_embedding_and_no_dropout(
         tmp_path / "model",
         name="tiny",
         with_reference=False,
-        transpositions=(-1, 1),
+        transpositions=((-1, 1),),
         pitch_class_choice=True,
     )
     model, _ = load_checkpoint(best)
