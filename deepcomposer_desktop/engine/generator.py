@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import statistics
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -261,7 +262,7 @@ class Generator:
         """Whole octaves that move the melody's median pitch nearest the trained melody range."""
         m = self.manifest
         centre = (m.melody_low_pitch + m.melody_high_pitch) / 2
-        median = float(np.median([n.pitch for n in melody.notes]))
+        median = float(statistics.median(n.pitch for n in melody.notes))
         return int(12 * round((centre - median) / 12))
 
     def _sample_group(
@@ -417,7 +418,8 @@ class Generator:
         rest = m.n_pitches
         spb = m.steps_per_beat
         _, voices, steps = pitch.shape
-        others = [u for u in range(voices) if u != v and bool(known[:, u, 0].all())]
+        known_voices: list[bool] = known[:, :, 0].all(axis=0).tolist()
+        others = [u for u in range(voices) if u != v and known_voices[u]]
         if not others or steps <= spb:
             return False
         changed = False
