@@ -418,7 +418,7 @@ class Generator:
         rest = m.n_pitches
         spb = m.steps_per_beat
         _, voices, steps = pitch.shape
-        known_voices: list[bool] = known[:, :, 0].all(axis=0).tolist()
+        known_voices = [bool(k) for k in known[:, :, 0].all(axis=0)]
         others = [u for u in range(voices) if u != v and known_voices[u]]
         if not others or steps <= spb:
             return False
