@@ -417,9 +417,9 @@ class Generator:
         m = self.manifest
         rest = m.n_pitches
         spb = m.steps_per_beat
-        _, voices, steps = pitch.shape
-        known_voices = [bool(k) for k in known[:, :, 0].all(axis=0)]
-        others = [u for u in range(voices) if u != v and known_voices[u]]
+        steps = pitch.shape[2]
+        known_voices = np.all(known[:, :, 0] > 0, axis=0).tolist()
+        others = [u for u, ok in enumerate(known_voices) if u != v and ok]
         if not others or steps <= spb:
             return False
         changed = False
