@@ -292,7 +292,7 @@ class Generator:
         outputs: list[int],
         deltas: tuple[int, ...] = (0,),
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Log-probabilities (B, O, T, K) and onset logits (B, O, T) of the ``outputs`` voices.
+        """Log-probabilities (B, O, T, K), unnormalized, and onset logits (B, O, T) of ``outputs``.
 
         With several ``deltas`` (the manifest's transpositions for this pass) the network
         also hears the piece moved by a semitone or two, all copies in one batched run; each
@@ -308,8 +308,9 @@ class Generator:
         feed = {"pitch": pitch, "onset": onset, "known": known, "meter": meter}
         logits, on_logits = self._session.run(None, feed)
         logits, on_logits = logits[:, outputs], on_logits[:, outputs]
+        # log-probabilities up to a constant per step, which no choice depends on (each segment
+        # compares classes); the step's best class sits at 0, so FLOOR_LOGP stays far below it
         logits = logits - logits.max(axis=-1, keepdims=True)
-        logits -= np.log(np.exp(logits).sum(axis=-1, keepdims=True))
         if n == 1:
             return logits, on_logits
         rest = self.manifest.n_pitches
