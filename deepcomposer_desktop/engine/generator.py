@@ -365,13 +365,13 @@ class Generator:
             gumbel = -np.log(rng.standard_exponential(seg_logp.shape))
             score = seg_logp / temperature[:, None] + gumbel
         choice = np.argmax(score, axis=1)
+        classes = np.repeat(choice, lengths).reshape(batch, steps)
         for _ in range(PARALLEL_PASSES):
-            classes = np.repeat(choice, lengths).reshape(batch, steps)
             if not self._fix_parallels(
                 v, classes, pitch, known, starts, lengths, score, choice, temperature
             ):
                 break
-        classes = np.repeat(choice, lengths).reshape(batch, steps)
+            classes = np.repeat(choice, lengths).reshape(batch, steps)
         pitch[:, v, :] = classes
         onset[:, v, :] = on & (classes != m.n_pitches)
         known[:, v, :] = 1.0
@@ -430,7 +430,7 @@ class Generator:
             lines = [pitch[b, u, ::spb].tolist() for u in others]
             arrivals = (np.flatnonzero(flagged[b]) + 1).tolist()
             flat = b * steps + np.asarray(arrivals) * spb
-            for seg in np.unique(np.searchsorted(starts, flat, side="right") - 1).tolist():
+            for seg in sorted(set((np.searchsorted(starts, flat, side="right") - 1).tolist())):
                 first = int(starts[seg]) - b * steps
                 last = first + int(lengths[seg]) - 1
                 first_beat, last_beat = -(-first // spb), last // spb
