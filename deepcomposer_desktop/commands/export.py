@@ -38,11 +38,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-1,0,1;-1,1: three in the first pass, two in the next; default 0: one plain run)",
     )
     parser.add_argument(
-        "--pitch-class-choice",
-        action="store_true",
-        help="choose each note's pitch class first (octaves pooled), then its octave",
-    )
-    parser.add_argument(
         "--parallel-penalty",
         type=float,
         help="log-probability (nats) a pitch may lose to avoid parallel fifths/octaves "
@@ -84,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
         offbeat_temperature=args.offbeat_temperature,
         beat_segments=args.beat_segments,
         transpositions=_semitones(args.transpositions),
-        pitch_class_choice=args.pitch_class_choice,
         parallel_penalty=args.parallel_penalty,
         with_reference=not args.no_reference,
     )

@@ -1,13 +1,14 @@
 """``Generator``: load a model directory, check it once, and harmonize melodies with it.
 
-Generation fills the accompaniment voices one at a time in the manifest's ``voice_order``
-(e.g. bass, tenor, alto, then bass again given the others): each pass runs the network once
-for all variations in a batch and samples that voice. Rhythm first (an onset per step, drawn
-from the onset logits), then one pitch per note segment (Gumbel-max over the segment's mean
-log-probabilities), so notes do not fragment. With the manifest's ``beat_segments`` a
-segment also ends at each beat, so every beat gets its own (most likely) pitch, while a
-pitch repeated without a sampled onset stays one held note. Pitches that would cross a known
-neighbouring voice are penalised.
+Generation fills the accompaniment voices pass by pass in the manifest's ``voice_order``
+(e.g. ``bass+tenor, alto``): each pass runs the network once for all variations in a batch,
+optionally averaged over transposed copies of the piece (``transpositions``), and samples
+its voices in turn. Rhythm first (an onset per step, drawn from the onset logits), then one
+pitch per note segment (Gumbel-max over the segment's mean log-probabilities), so notes do
+not fragment. With the manifest's ``beat_segments`` a segment also ends at each beat, so
+every beat gets its own (most likely) pitch, while a pitch repeated without a sampled onset
+stays one held note. Pitches that would cross a known neighbouring voice are penalised, and
+a pitch moving in parallel fifths/octaves with one is re-chosen (``parallel_penalty``).
 """
 
 from __future__ import annotations
@@ -103,10 +104,6 @@ class Generator:
         self._session = session
         self._voices = (manifest.melody_name, *manifest.track_names)
         self._candidates = np.arange(manifest.n_classes)
-        pcs = (manifest.low_pitch + self._candidates) % 12
-        pcs[manifest.n_pitches] = 12  # the rest is a class of its own
-        self._class_pitch_class = pcs
-        self._pitch_class_onehot = np.eye(13, dtype=np.float64)[pcs]
         midi = manifest.low_pitch + self._candidates
         self._range_penalty = []
         for spec in manifest.tracks:
@@ -359,11 +356,8 @@ class Generator:
         seg_logp = np.add.reduceat(logp.reshape(-1, k), starts, axis=0) / lengths[:, None]
         on_beat = (starts % steps) % m.steps_per_beat == 0
         temperature = np.where(on_beat, m.pitch_temperature, m.offbeat_temperature)
-        if m.pitch_class_choice:  # choose the pitch class first (octaves pooled), then its octave
-            score = self._pitch_class_scores(seg_logp, temperature, rng)
-        else:
-            gumbel = -np.log(rng.standard_exponential(seg_logp.shape))
-            score = seg_logp / temperature[:, None] + gumbel
+        gumbel = -np.log(rng.standard_exponential(seg_logp.shape))
+        score = seg_logp / temperature[:, None] + gumbel
         choice = np.argmax(score, axis=1)
         classes = np.repeat(choice, lengths).reshape(batch, steps)
         for _ in range(PARALLEL_PASSES):
@@ -375,24 +369,6 @@ class Generator:
         pitch[:, v, :] = classes
         onset[:, v, :] = on & (classes != m.n_pitches)
         known[:, v, :] = 1.0
-
-    def _pitch_class_scores(
-        self, seg_logp: np.ndarray, temperature: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
-        """(S, K) class scores: Gumbel-max over pitch classes, then log P(octave | class).
-
-        The harmony lives in the pitch class; a class whose probability is spread over two
-        octaves should not lose to a single likelier pitch of another class.
-        """
-        pcs = self._class_pitch_class
-        top = seg_logp.max(axis=1, keepdims=True)
-        probs = np.exp(seg_logp - top)
-        pc_probs = probs @ self._pitch_class_onehot  # (S, 13)
-        log_pc = np.log(pc_probs + 1e-30) + top
-        gumbel = -np.log(rng.standard_exponential(log_pc.shape))
-        pc_score = log_pc / temperature[:, None] + gumbel
-        result: np.ndarray = pc_score[:, pcs] + (seg_logp - log_pc[:, pcs])
-        return result
 
     def _fix_parallels(
         self,

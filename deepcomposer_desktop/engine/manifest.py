@@ -61,7 +61,6 @@ class Manifest:
     beat_segments: bool = False
     # semitone shifts averaged in each network run: one tuple for every pass, or one per pass
     transpositions: tuple[tuple[int, ...], ...] = ((0,),)
-    pitch_class_choice: bool = False  # pick the pitch class first, then its octave
     parallel_penalty: float = math.inf  # nats a pitch may lose to avoid parallel 5ths/8ves
     description: str = ""
     training: dict[str, Any] = field(default_factory=dict)
@@ -156,9 +155,6 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
     if not isinstance(beat_segments, bool):
         raise ModelError(f"{where}: sampling beat_segments must be true or false")
     transpositions = _transpositions(sampling.get("transpositions", [0]), len(order), where)
-    pitch_class_choice = sampling.get("pitch_class_choice", False)
-    if not isinstance(pitch_class_choice, bool):
-        raise ModelError(f"{where}: sampling pitch_class_choice must be true or false")
     parallel_penalty = sampling.get("parallel_penalty", math.inf)
     if isinstance(parallel_penalty, bool) or not isinstance(parallel_penalty, (int, float)):
         raise ModelError(f"{where}: sampling parallel_penalty must be a number of nats")
@@ -188,7 +184,6 @@ def parse_manifest(data: Any, where: str = "manifest") -> Manifest:
         ),
         beat_segments=beat_segments,
         transpositions=transpositions,
-        pitch_class_choice=pitch_class_choice,
         parallel_penalty=float(parallel_penalty),
         description=str(data.get("description", "")),
         training=dict(data.get("training", {})),

@@ -23,10 +23,7 @@ class TrainConfig:
     channels: int = 64
     blocks: int = 8
     dropout: float = 0.0
-    pitch_class_embedding: bool = False
     ema_decay: float = 0.0  # > 0: save and judge a moving average of the weights
-    teachers: str = ""  # checkpoints, comma separated: distil their transposition-averaged answers
-    distill_weight: float = 0.5  # share of the pitch loss taken against the teachers
     onset_weight: float = 0.5
     full_hide_rate: float = 0.35
     ordered_rate: float = 0.0

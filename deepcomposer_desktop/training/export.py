@@ -136,7 +136,6 @@ def export_model(
     offbeat_temperature: float | None = None,
     beat_segments: bool = False,
     transpositions: tuple[tuple[int, ...], ...] = ((0,),),
-    pitch_class_choice: bool = False,
     parallel_penalty: float | None = None,
     with_reference: bool = True,
 ) -> Path:
@@ -185,7 +184,6 @@ def export_model(
             "transpositions": [list(t) for t in transpositions]
             if len(transpositions) > 1
             else list(transpositions[0]),
-            "pitch_class_choice": pitch_class_choice,
             **({} if parallel_penalty is None else {"parallel_penalty": parallel_penalty}),
         },
         "training": {

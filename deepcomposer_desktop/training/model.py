@@ -22,7 +22,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from deepcomposer_desktop.training.dataset import LOW_PITCH, N_CLASSES, N_VOICES
+from deepcomposer_desktop.training.dataset import N_CLASSES, N_VOICES
 
 INPUT_NAMES = ("pitch", "onset", "known", "meter")
 OUTPUT_NAMES = ("pitch_logits", "onset_logits")
@@ -37,9 +37,8 @@ class ModelConfig:
     n_voices: int = N_VOICES
     n_classes: int = N_CLASSES
     dropout: float = 0.0  # inside each block while training; gone in the exported graph
-    pitch_class_embedding: bool = False  # also embed pitch % 12, shared across octaves
 
-    def to_dict(self) -> dict[str, int | float | bool]:
+    def to_dict(self) -> dict[str, int | float]:
         return asdict(self)
 
 
@@ -68,16 +67,6 @@ class Harmonizer(nn.Module):
         self.config = config
         c = config.channels
         self.embed = nn.Embedding(config.n_voices * config.n_classes, c)
-        self.pc_embed = (
-            nn.Embedding(config.n_voices * 13, c) if config.pitch_class_embedding else None
-        )
-        # class -> pitch class (rest -> 12), offset per voice; pitch 0 is MIDI LOW_PITCH
-        pcs = (torch.arange(config.n_classes) + LOW_PITCH) % 12
-        pcs[config.n_classes - 1] = 12
-        self.register_buffer("class_pc", pcs, persistent=False)
-        self.register_buffer(
-            "pc_offsets", torch.arange(config.n_voices).view(1, -1, 1) * 13, persistent=False
-        )
         self.flags = nn.Conv1d(config.n_voices * 2 + 2, c, 1)
         self.blocks = nn.ModuleList(
             _Block(c, config.kernel, 2 ** (i % config.dilation_cycle), config.dropout)
@@ -94,8 +83,6 @@ class Harmonizer(nn.Module):
         batch, steps = pitch.shape[0], pitch.shape[2]
         voices = self.config.n_voices
         emb = self.embed(pitch + self.offsets)  # (B, V, T, C)
-        if self.pc_embed is not None:
-            emb = emb + self.pc_embed(self.class_pc[pitch] + self.pc_offsets)
         emb = (emb * known.unsqueeze(-1)).sum(dim=1).transpose(1, 2)  # (B, C, T)
         flags = torch.cat([onset * known, known, meter], dim=1)
         x = emb + self.flags(flags)

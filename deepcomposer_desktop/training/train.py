@@ -40,7 +40,6 @@ from deepcomposer_desktop.training.dataset import (
     Dataset,
     load_dataset,
 )
-from deepcomposer_desktop.training.distill import soft_cross_entropy, teacher_log_probs
 from deepcomposer_desktop.training.model import Critic, Harmonizer, ModelConfig, count_parameters
 
 log = logging.getLogger(__name__)
@@ -146,18 +145,11 @@ def supervised_loss(
     batch: dict[str, torch.Tensor],
     known: torch.Tensor,
     onset_weight: float,
-    teacher: torch.Tensor | None = None,
-    distill_weight: float = 0.0,
 ) -> tuple[torch.Tensor, dict[str, float]]:
-    """Masked cross-entropy on the hidden steps; with ``teacher`` log-probs (distillation)
-    the pitch loss mixes in the cross-entropy against them by ``distill_weight``."""
     pitch_logits, onset_logits = model(batch["pitch"], batch["onset"], known, batch["meter"])
     hidden = (1.0 - known[:, 1:, :]) * batch["valid"].unsqueeze(1)  # (B, 3, T)
     target = batch["pitch"][:, 1:, :]
     ce = F.cross_entropy(pitch_logits.reshape(-1, N_CLASSES), target.reshape(-1), reduction="none")
-    if teacher is not None:
-        soft = soft_cross_entropy(pitch_logits, teacher).reshape(-1)
-        ce = (1.0 - distill_weight) * ce + distill_weight * soft
     bce = F.binary_cross_entropy_with_logits(
         onset_logits, batch["onset"][:, 1:, :], reduction="none"
     ).reshape(-1)
@@ -269,7 +261,6 @@ def train(config: TrainConfig) -> Path:
         blocks=config.blocks,
         n_voices=int(data.pitch.shape[1]),
         dropout=config.dropout,
-        pitch_class_embedding=config.pitch_class_embedding,
     )
     model = Harmonizer(model_config)
     critic = Critic(model_config)
@@ -282,9 +273,6 @@ def train(config: TrainConfig) -> Path:
     if config.init_from:
         state = torch.load(config.init_from, map_location="cpu", weights_only=False)
         model.load_state_dict(state["model"])
-    teachers = [
-        load_checkpoint(Path(p.strip()))[0] for p in config.teachers.split(",") if p.strip()
-    ]
     ema = copy.deepcopy(model) if config.ema_decay > 0 else None  # what gets saved and judged
     if config.resume and last_path.exists():
         state = torch.load(last_path, map_location="cpu", weights_only=False)
@@ -323,10 +311,7 @@ def train(config: TrainConfig) -> Path:
                     opt_critic.step()
                 sums["critic_loss"] = sums.get("critic_loss", 0.0) + float(critic_loss)
             known = batcher.masks(config.batch_size, config.crop_steps)
-            teacher = teacher_log_probs(teachers, batch, known) if teachers else None
-            loss, stats = supervised_loss(
-                train_model, batch, known, config.onset_weight, teacher, config.distill_weight
-            )
+            loss, stats = supervised_loss(train_model, batch, known, config.onset_weight)
             if adversarial:
                 fake, _ = fake_and_real(train_model, batch)
                 adv = -critic(fake).mean()

@@ -30,7 +30,6 @@ def test_export_then_generate_with_the_new_model(checkpoint: Path, tmp_path: Pat
         "--beat-segments",
         "--voice-order=bass+tenor,alto",
         "--transpositions=-1,0,1;-1,1",
-        "--pitch-class-choice",
     )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((model / "manifest.json").read_text())

@@ -96,48 +96,6 @@ def test_shipped_manifests_use_the_tuned_sampling() -> None:
         assert manifest.parallel_penalty == 2.0
 
 
-# ---------------------------------------------------------------- pitch class first
-
-
-def choose_bass_from_probabilities(
-    generator: Generator, probs: dict[int, float], *, by_class: bool
-):
-    """One beat-long segment of the bass, sampled (cold) from the given class probabilities."""
-    saved = generator.manifest
-    generator.manifest = replace(
-        generator.manifest, beat_segments=True, pitch_temperature=0.01, pitch_class_choice=by_class
-    )
-    logits = np.full((1, 2, REST + 1), -30.0, dtype=np.float32)
-    for cls, p in probs.items():
-        logits[0, :, cls] = np.log(p)
-    on_logits = np.full((1, 2), -50.0, dtype=np.float32)
-    pitch = np.full((1, 4, 2), REST, dtype=np.int64)
-    pitch[:, 0, :] = MELODY
-    onset = np.zeros((1, 4, 2), dtype=np.float32)
-    known = np.zeros((1, 4, 2), dtype=np.float32)
-    known[:, 0, :] = 1.0
-    try:
-        generator._choose(3, logits, on_logits, pitch, onset, known, np.random.default_rng(0))
-    finally:
-        generator.manifest = saved
-    return int(pitch[0, 3, 0])
-
-
-C2, C3, G2 = 36 - LOW, 48 - LOW, 43 - LOW
-
-
-def test_most_likely_single_pitch_wins_without_pitch_class_choice(generator: Generator) -> None:
-    probs = {C2: 0.3, C3: 0.28, G2: 0.42}
-    assert choose_bass_from_probabilities(generator, probs, by_class=False) == G2
-
-
-def test_pitch_class_choice_pools_octaves_then_takes_the_likelier_octave(
-    generator: Generator,
-) -> None:
-    probs = {C2: 0.3, C3: 0.28, G2: 0.42}  # C as a class: 0.58
-    assert choose_bass_from_probabilities(generator, probs, by_class=True) == C2
-
-
 # ---------------------------------------------------------------- transposition averaging
 
 
@@ -227,7 +185,6 @@ def test_each_pass_runs_with_its_own_transpositions(generator: Generator) -> Non
         ("transpositions", ["1"]),
         ("transpositions", [True]),
         ("transpositions", [[0], [1]]),  # two lists for three passes
-        ("pitch_class_choice", "yes"),
     ],
 )
 def test_bad_sampling_values_are_model_errors(

@@ -142,34 +142,30 @@ def test_ordered_masks_match_the_engine_passes(data_file: Path) -> None:
 
 
 def test_ema_weights_are_saved_judged_and_resumed(data_file: Path, tmp_path: Path) -> None:
-    options = dict(ema_decay=0.9, dropout=0.2, pitch_class_embedding=True)
+    options = dict(ema_decay=0.9, dropout=0.2)
     train(config(data_file, tmp_path / "whole", **options))
     state = torch.load(tmp_path / "whole" / "last.pt", map_location="cpu", weights_only=False)
     assert not same(state["model"], state["train_model"])  # the average lags the raw weights
     assert state["model_config"]["dropout"] == 0.2
-    assert state["model_config"]["pitch_class_embedding"] is True
     train(config(data_file, tmp_path / "split", max_minutes=1e-9, **options))
     train(config(data_file, tmp_path / "split", resume=True, **options))
     assert same(weights(tmp_path / "whole" / "last.pt"), weights(tmp_path / "split" / "last.pt"))
 
 
-def test_onnx_matches_torch_with_pitch_class_embedding_and_no_dropout(
-    data_file: Path, tmp_path: Path
-) -> None:
+def test_onnx_matches_torch_without_dropout(data_file: Path, tmp_path: Path) -> None:
     import numpy as np
     import onnxruntime as ort
 
     from deepcomposer_desktop.training.export import export_model
     from deepcomposer_desktop.training.train import load_checkpoint
 
-    best = train(config(data_file, tmp_path / "run", dropout=0.5, pitch_class_embedding=True))
+    best = train(config(data_file, tmp_path / "run", dropout=0.5))
     export_model(
         best,
         tmp_path / "model",
         name="tiny",
         with_reference=False,
         transpositions=((-1, 1),),
-        pitch_class_choice=True,
     )
     model, _ = load_checkpoint(best)
     rng = np.random.default_rng(0)
@@ -180,7 +176,6 @@ def test_onnx_matches_torch_with_pitch_class_embedding_and_no_dropout(
         want = model(*(torch.from_numpy(x) for x in (pitch, flags, flags, meter)))[0].numpy()
     session = ort.InferenceSession(str(tmp_path / "model" / "model.onnx"))
     got = session.run(None, {"pitch": pitch, "onset": flags, "known": flags, "meter": meter})[0]
-    assert np.allclose(got, want, atol=1e-4)  # eval mode: dropout is gone, both embeddings in
+    assert np.allclose(got, want, atol=1e-4)  # eval mode: the exported graph has no dropout
     manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
     assert manifest["sampling"]["transpositions"] == [-1, 1]
-    assert manifest["sampling"]["pitch_class_choice"] is True
