@@ -28,6 +28,7 @@ import numpy as np
 from deepcomposer_desktop.core.composition import Composition
 from deepcomposer_desktop.core.errors import DatasetError
 from deepcomposer_desktop.core.note import Note
+from deepcomposer_desktop.engine.encoding import bar_start_flags
 from deepcomposer_desktop.engine.encoding import encode_notes as engine_encode
 
 STEPS_PER_BEAT = 2
@@ -68,22 +69,6 @@ def encode_notes(
     )
 
 
-def bar_starts(composition: Composition, n_steps: int) -> np.ndarray:
-    """(n_steps,) bool: True where a bar line falls at the start of the step."""
-    flags = np.zeros(n_steps, dtype=bool)
-    sigs = list(composition.time_signatures)
-    for i, sig in enumerate(sigs):
-        start = sig.start_beat
-        end = sigs[i + 1].start_beat if i + 1 < len(sigs) else n_steps / STEPS_PER_BEAT
-        beat = start
-        while beat < end - 1e-9:
-            step = round(beat * STEPS_PER_BEAT)
-            if 0 <= step < n_steps and abs(step - beat * STEPS_PER_BEAT) < 1e-6:
-                flags[step] = True
-            beat += sig.beats_per_bar
-    return flags
-
-
 def encode_composition(composition: Composition, track_order: Sequence[int]) -> dict[str, Any]:
     """Encode the given tracks (soprano first) of a composition; length = whole bars."""
     bar = composition.beats_per_bar
@@ -93,7 +78,8 @@ def encode_composition(composition: Composition, track_order: Sequence[int]) -> 
     onset = np.empty((n_steps, len(track_order)), dtype=bool)
     for column, index in enumerate(track_order):
         pitch[:, column], onset[:, column] = encode_notes(composition.tracks[index].notes, n_steps)
-    return {"pitch": pitch, "onset": onset, "bar_start": bar_starts(composition, n_steps)}
+    bars = bar_start_flags(composition, n_steps, STEPS_PER_BEAT)
+    return {"pitch": pitch, "onset": onset, "bar_start": bars}
 
 
 def _melody_signature(pitch: np.ndarray) -> tuple[int, ...]:

@@ -31,6 +31,7 @@ import torch
 from torch.nn import functional as F
 
 from deepcomposer_desktop.core.errors import DatasetError, ModelError
+from deepcomposer_desktop.engine.encoding import meter_channels
 from deepcomposer_desktop.training.config import TrainConfig
 from deepcomposer_desktop.training.dataset import (
     N_CLASSES,
@@ -46,12 +47,6 @@ log = logging.getLogger(__name__)
 
 
 # ----------------------------------------------------------------------------- batches
-
-
-def meter_channels(bar_start: np.ndarray) -> np.ndarray:
-    """(T,) bool bar starts -> (2, T) float32: beat start, bar start."""
-    steps = np.arange(len(bar_start))
-    return np.stack([(steps % STEPS_PER_BEAT == 0), bar_start]).astype(np.float32)
 
 
 class Batcher:
@@ -96,7 +91,7 @@ class Batcher:
             seg = np.where(seg == REST, REST, seg + shift)
             pitch[b, :, : stop - start] = seg
             onset[b, :, : stop - start] = o[start:stop].T
-            full_meter = meter_channels(bars)
+            full_meter = meter_channels(bars, STEPS_PER_BEAT)
             meter[b, :, : stop - start] = full_meter[:, start:stop]
             valid[b, : stop - start] = 1.0
         return {
